@@ -9,6 +9,10 @@
 #include "model_set_page.h"
 #include "project_loader.h"
 #include "understand_page.h"
+#include "tune_page.h"
+#include "experts_page.h"
+#include "learn_page.h"
+#include "diagnostics_page.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -55,6 +59,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     addPage(m_modelSetPage, QStringLiteral("models"), tr("Models"));
     m_understandPage = new UnderstandPage(m_jobs, m_tabs);
     addPage(m_understandPage, QStringLiteral("understand"), tr("Understand"));
+    m_tunePage = new TunePage(m_jobs, m_tabs);
+    addPage(m_tunePage, QStringLiteral("tune"), tr("Tune"));
+    m_learnPage = new LearnPage(m_jobs, m_tabs);
+    addPage(m_learnPage, QStringLiteral("learn"), tr("Learn"));
+    m_expertsPage = new ExpertsPage(m_jobs, m_tabs);
+    addPage(m_expertsPage, QStringLiteral("experts"), tr("Experts"));
+    m_diagnosticsPage = new DiagnosticsPage(m_jobs, m_tabs);
+    addPage(m_diagnosticsPage, QStringLiteral("diagnostics"), tr("Diagnostics"));
     // A new base makes every task vector different: analyse again.
     connect(m_modelSetPage, &ModelSetPage::baseChanged, this,
             [this] { m_understandPage->analyze(m_modelSetPage->currentSet()); });
@@ -221,6 +233,10 @@ void MainWindow::openProject(const QString& path)
 void MainWindow::onProjectOpened(const ProjectSummary& project)
 {
     m_modelSetPage->setProject(project);
+    m_tunePage->setProject(project);
+    m_learnPage->setProject(project);
+    m_expertsPage->setProject(project);
+    m_diagnosticsPage->setProject(project);
     showPage(QStringLiteral("models"));
     setWindowTitle(tr("%1 — MergeLab").arg(QString::fromStdString(project.set.name)));
     int failed = 0;

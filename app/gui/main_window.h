@@ -14,6 +14,10 @@ namespace mergelab::gui {
 class CheckpointPage;
 class ModelSetPage;
 class UnderstandPage;
+class TunePage;
+class ExpertsPage;
+class LearnPage;
+class DiagnosticsPage;
 struct ProjectSummary;
 class GuiJobRunner;
 class JobsDock;
@@ -41,6 +45,10 @@ public:
     CheckpointPage* checkpointPage() const { return m_checkpointPage; }
     ModelSetPage* modelSetPage() const { return m_modelSetPage; }
     UnderstandPage* understandPage() const { return m_understandPage; }
+    TunePage* tunePage() const { return m_tunePage; }
+    ExpertsPage* expertsPage() const { return m_expertsPage; }
+    LearnPage* learnPage() const { return m_learnPage; }
+    DiagnosticsPage* diagnosticsPage() const { return m_diagnosticsPage; }
     LogDock* logDock() const { return m_logDock; }
 
 Q_SIGNALS:
@@ -68,6 +76,10 @@ private:
     CheckpointPage* m_checkpointPage = nullptr;
     ModelSetPage* m_modelSetPage = nullptr;
     UnderstandPage* m_understandPage = nullptr;
+    TunePage* m_tunePage = nullptr;
+    ExpertsPage* m_expertsPage = nullptr;
+    LearnPage* m_learnPage = nullptr;
+    DiagnosticsPage* m_diagnosticsPage = nullptr;
     JobsDock* m_jobsDock = nullptr;
     LogDock* m_logDock = nullptr;
     QProgressBar* m_statusProgress = nullptr;

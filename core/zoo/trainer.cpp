@@ -48,10 +48,36 @@ void trainClassifier(ClipVisionModel& model, at::Tensor& head, bool headTrainabl
         const at::Tensor index = torch::tensor(idx, torch::kLong);
         const at::Tensor x = inputs.index_select(0, index), y = labels.index_select(0, index);
         optimizer.zero_grad();
-        const at::Tensor weight =
-            headTrainable ? settings.logitScale * head / head.norm(2, -1, true).clamp_min(1e-12) : head;
-        const at::Tensor loss = torch::nn::functional::cross_entropy(cosineLogits(model->forward(x), weight), y);
+        const auto lossAt = [&] {
+            const at::Tensor weight =
+                headTrainable ? settings.logitScale * head / head.norm(2, -1, true).clamp_min(1e-12) : head;
+            return torch::nn::functional::cross_entropy(cosineLogits(model->forward(x), weight), y);
+        };
+        const at::Tensor loss = lossAt();
         loss.backward();
+        if (settings.sam) {
+            // Ascent to theta + e, e = rho * g / ||g||; the gradient there is applied at theta.
+            std::vector<at::Tensor> ascent;
+            ascent.reserve(params.size());
+            {
+                torch::NoGradGuard noGrad;
+                double sq = 0;
+                for (const at::Tensor& p : params)
+                    if (p.grad().defined())
+                        sq += p.grad().pow(2).sum().item<double>();
+                const double scale = settings.samRho / std::max(std::sqrt(sq), 1e-12);
+                for (at::Tensor& p : params) {
+                    at::Tensor e = p.grad().defined() ? p.grad() * scale : at::zeros_like(p);
+                    p.add_(e);
+                    ascent.push_back(e);
+                }
+            }
+            optimizer.zero_grad();
+            lossAt().backward();
+            torch::NoGradGuard noGrad;
+            for (std::size_t i = 0; i < params.size(); ++i)
+                params[i].sub_(ascent[i]);
+        }
         torch::nn::utils::clip_grad_norm_(params, 1.0);
         optimizer.step();
         runningLoss = step == 0 ? loss.item<double>() : 0.9 * runningLoss + 0.1 * loss.item<double>();

@@ -18,6 +18,12 @@ struct TrainSettings {
     double weightDecay = 0.05;
     int64_t warmupSteps = 10;
     double logitScale = 20.0; // cosine classifier temperature
+    // Sharpness-aware minimisation (Foret et al. 2021): when `sam`, every step first ascends to
+    // theta + samRho * g / ||g|| (global norm over all trained tensors), takes the gradient there
+    // and applies it at theta. sam with samRho = 0 runs the same two passes with a zero ascent,
+    // so it matches plain training step for step.
+    bool sam = false;
+    double samRho = 0.05;
 };
 
 // logits = normalize(embeddings) @ weight^T (CLIP-style; weight rows carry the scale).
