@@ -3,6 +3,7 @@
 #include "gui/screenshot.h"
 #include "gui/gui_job_runner.h"
 #include "gui/stall_monitor.h"
+#include "gui/translations.h"
 
 #include "io/runtime.h"
 
@@ -29,6 +30,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("MergeLab"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     mergelab::initTorchRuntime();
+    mergelab::gui::installTranslations(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("MergeLab: a workbench for merging fine-tuned neural networks."));

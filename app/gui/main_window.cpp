@@ -7,6 +7,7 @@
 #include "jobs_dock.h"
 #include "log_dock.h"
 #include "model_set_page.h"
+#include "preferences_dialog.h"
 #include "project_loader.h"
 #include "understand_page.h"
 #include "tune_page.h"
@@ -178,6 +179,11 @@ void MainWindow::createMenus()
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* preferences = edit->addAction(tr("&Preferences…"), this, [this] { PreferencesDialog(this).exec(); });
+    preferences->setShortcut(QKeySequence::Preferences);
+    preferences->setMenuRole(QAction::PreferencesRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_jobsDock->toggleViewAction());
