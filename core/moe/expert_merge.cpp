@@ -19,7 +19,8 @@ using nlohmann::json;
 
 namespace {
 
-void validateGroups(const std::vector<std::vector<int>>& groups, int experts, const std::string& file, int layer)
+void validateGroups(const std::vector<std::vector<int>>& groups, int experts, const std::string& file, int layer,
+                    bool allowDropped)
 {
     std::vector<int> seen(static_cast<std::size_t>(experts), 0);
     for (const auto& g : groups) {
@@ -33,7 +34,7 @@ void validateGroups(const std::vector<std::vector<int>>& groups, int experts, co
         }
     }
     for (int e = 0; e < experts; ++e)
-        if (seen[static_cast<std::size_t>(e)] != 1)
+        if (seen[static_cast<std::size_t>(e)] > 1 || (!allowDropped && seen[static_cast<std::size_t>(e)] == 0))
             throw InputError(file, {}, "layer " + std::to_string(layer) + ": expert " + std::to_string(e) +
                                            (seen[static_cast<std::size_t>(e)] ? " is in several groups" : " is in no group"));
 }
@@ -83,7 +84,7 @@ std::map<int, std::vector<std::vector<int>>> planExpertGroups(const Checkpoint& 
             const ExpertSimilarity sim = weightSimilarity(checkpoint, layer, cancel);
             groups = groupsFromLabels(cutToCount(averageLinkage(sim.weights, experts), experts, options.targetExperts));
         }
-        validateGroups(groups, experts, checkpoint.path(), layer.layer);
+        validateGroups(groups, experts, checkpoint.path(), layer.layer, options.dropUngrouped);
         if (static_cast<int>(groups.size()) != options.targetExperts)
             throw InputError(checkpoint.path(), {},
                              "layer " + std::to_string(layer.layer) + ": " + std::to_string(groups.size()) +
@@ -145,6 +146,7 @@ ExpertMergeResult mergeExperts(const Checkpoint& checkpoint, const MoeLayout& la
     }
 
     json record = {{"source", file}, {"experts_before", layout.numExperts}, {"experts_after", k},
+                   {"dropped_ungrouped", options.dropUngrouped},
                    {"router_rule", routerRuleName(options.router)},
                    {"average", options.usageWeighted ? "usage" : "plain"}};
     for (const auto& [layer, g] : groups)

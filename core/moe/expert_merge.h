@@ -24,6 +24,7 @@ struct ExpertMergeOptions {
     RouterRule router = RouterRule::Mean;
     std::map<int, std::vector<double>> usage;      // layer -> routing usage per expert (from data)
     std::map<int, std::vector<std::vector<int>>> groups; // layer -> explicit groups (else clustered by weights)
+    bool dropUngrouped = false;                    // experts in no given group are dropped (drop-least-used)
     std::map<int, at::Tensor> routerInputs;        // layer -> recorded router inputs [tokens, hidden] (data)
     int64_t calibrationInputs = 0;                 // router inputs for lse and the mass measure (0: max(2 x hidden, 2048))
     uint64_t seed = 0;                             // proxy router inputs
