@@ -8,6 +8,7 @@
 #include "moe/btx_router.h"
 #include "moe/expert_outputs.h"
 #include "moe/moe_vit.h"
+#include "moe/router_finetune.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -30,7 +31,10 @@ struct BtxArgs {
     int64_t calibration = 64;
     int64_t evalLimit = 500;
     int finetuneSteps = 0;
+    int64_t trainLimit = 2048;
+    std::string lossLog;
     bool quiet = false;
+    RouterFinetuneOptions finetune;
     BtxOptions options;
 };
 
@@ -63,15 +67,31 @@ std::vector<at::Tensor> taskImagesOf(const BtxArgs& args)
     return images;
 }
 
+// Writes the per-step losses as CSV (step,loss,task,balance).
+void writeLossLog(const std::string& path, const RouterFinetuneResult& r)
+{
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    if (!f)
+        throw IoError(path, {}, "cannot write: " + systemErrorText(errno));
+    std::fprintf(f, "step,loss,task_loss,balance_loss\n");
+    for (const RouterFinetuneStep& s : r.history)
+        std::fprintf(f, "%d,%.6f,%.6f,%.6f\n", s.step, s.loss, s.taskLoss, s.balanceLoss);
+    if (std::fclose(f) != 0)
+        throw IoError(path, {}, "write failed: " + systemErrorText(errno));
+}
+
 int runBtx(BtxArgs args)
 {
-    if (args.finetuneSteps > 0)
-        throw InputError("--finetune-router: router fine-tuning is not implemented yet");
+    if (args.finetuneSteps < 0)
+        throw InputError("--finetune-router " + std::to_string(args.finetuneSteps) + ": expected a number of steps >= 0");
+    if (args.finetuneSteps > 0 && args.data.empty())
+        throw InputError("--finetune-router needs --data PROJECT (the tasks' training data and heads)");
     if (args.router == "hidden" && args.data.empty())
         throw InputError("--router hidden needs --data PROJECT (each expert's task images)");
     TerminalProgress progress(args.quiet);
-    if (args.router == "hidden") {
-        // Two passes: build with a random router, route each task's images through it, rebuild.
+    if (args.router == "hidden" || args.finetuneSteps > 0) {
+        // Build once with a random router, then set the routers from data (hidden states and/or
+        // fine-tuning) on the loaded model, and write the final checkpoint with them.
         const fs::path scratch = fs::path(args.output).parent_path() / (fs::path(args.output).filename().string() + ".btx-scratch");
         struct Remove {
             fs::path p;
@@ -80,9 +100,27 @@ int runBtx(BtxArgs args)
         const BtxResult first =
             branchTrainMix(args.base, args.experts, args.options, scratch.string(), progress, interruptToken());
         if (first.family != MoeFamily::MoeVit)
-            throw InputError(args.base, {}, "--router hidden needs a forward pass: MergeLab has one for the ViT only");
+            throw InputError(args.base, {}, "--router hidden and --finetune-router need a forward pass: MergeLab has one "
+                                            "for the ViT only");
         auto model = loadMoeVit(first.path);
-        args.options.routers = hiddenStateRouters(*model, taskImagesOf(args), 2.0, progress, interruptToken());
+        if (args.router == "hidden") {
+            args.options.routers = hiddenStateRouters(*model, taskImagesOf(args), 2.0, progress, interruptToken());
+            model->setParameters(args.options.routers, false, "hidden-state routers");
+        }
+        if (args.finetuneSteps > 0) {
+            const std::vector<EvalTask> tasks = loadEvalTasks(ModelSet::load(args.data), "train", args.trainLimit);
+            args.finetune.steps = args.finetuneSteps;
+            const RouterFinetuneResult tuned = finetuneRouters(*model, tasks, args.finetune, progress, interruptToken());
+            args.options.routers = tuned.routers;
+            args.options.expertOverrides = tuned.experts;
+            if (!tuned.history.empty())
+                std::printf("router fine-tuning: %d steps, loss %.4f -> %.4f (task %.4f -> %.4f, balance %.4f -> %.4f)\n",
+                            args.finetuneSteps, tuned.history.front().loss, tuned.history.back().loss,
+                            tuned.history.front().taskLoss, tuned.history.back().taskLoss,
+                            tuned.history.front().balanceLoss, tuned.history.back().balanceLoss);
+            if (!args.lossLog.empty())
+                writeLossLog(args.lossLog, tuned);
+        }
     }
     const BtxResult r = branchTrainMix(args.base, args.experts, args.options, args.output, progress, interruptToken());
     progress.finish();
@@ -121,7 +159,23 @@ const bool registered = registerVerb("btx", [](CLI::App& app) {
     sub->add_option("--calibration", args->calibration, "Images per task for --router hidden")
         ->default_val(64)
         ->check(CLI::PositiveNumber);
-    sub->add_option("--finetune-router", args->finetuneSteps, "Router fine-tuning steps (needs --data)");
+    sub->add_option("--finetune-router", args->finetuneSteps,
+                    "Router fine-tuning steps on the tasks' mixed training data (needs --data; ViT only)");
+    sub->add_option("--lr", args->finetune.learningRate, "Router fine-tuning learning rate (Adam)")
+        ->default_val(1e-2)
+        ->check(CLI::Range(1e-8, 10.0));
+    sub->add_option("--balance-weight", args->finetune.balanceWeight,
+                    "Weight of the Switch/Mixtral load-balancing loss in router fine-tuning")
+        ->default_val(0.01)
+        ->check(CLI::Range(0.0, 100.0));
+    sub->add_option("--batch", args->finetune.batchPerTask, "Images per task in each fine-tuning step")
+        ->default_val(32)
+        ->check(CLI::PositiveNumber);
+    sub->add_flag("--train-experts", args->finetune.trainExperts, "Fine-tune the experts' weights with the routers");
+    sub->add_option("--train-limit", args->trainLimit, "Training images read per task for fine-tuning")
+        ->default_val(2048)
+        ->check(CLI::PositiveNumber);
+    sub->add_option("--loss-log", args->lossLog, "Write the fine-tuning loss per step as CSV here");
     sub->add_option("--config", args->options.configPath, "config.json to extend (default: beside --base)");
     sub->add_option("--evaluate", args->evaluate, "Project whose tasks to evaluate the written MoE ViT on");
     sub->add_option("--eval-limit", args->evalLimit, "Test samples per task for --evaluate")->default_val(500);

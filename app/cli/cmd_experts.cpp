@@ -5,12 +5,15 @@
 #include "common/error.h"
 #include "io/checkpoint.h"
 #include "moe/btx_router.h"
+#include "moe/expert_grouping.h"
 #include "moe/expert_merge.h"
 #include "moe/expert_outputs.h"
 #include "moe/expert_report.h"
 #include "moe/expert_similarity.h"
 #include "moe/moe_layout.h"
 #include "moe/moe_vit.h"
+
+#include <ATen/ops/cat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -25,7 +28,7 @@ struct ExpertsArgs {
     std::string path;
     int layer = -1;
     std::string by = "weights";
-    std::string data;
+    std::vector<std::string> data; // calibration datasets (images of all of them are used)
     int64_t calibration = 64;
     std::string evaluate;
     int64_t evalLimit = 500;
@@ -36,6 +39,8 @@ struct ExpertsArgs {
     std::string router = "auto";
     std::string output;
     bool layoutOnly = false;
+    bool dropLeastUsed = false;
+    uint64_t seed = 0;
     bool quiet = false;
 };
 
@@ -56,6 +61,12 @@ void writeJson(const std::string& path, const nlohmann::json& j)
 int runExperts(const ExpertsArgs& args)
 {
     const bool byOutputs = args.by == "outputs";
+    if (args.by == "random" && args.mergeTo == 0)
+        throw InputError("--by random is a baseline for --merge-to K");
+    if (args.dropLeastUsed && (args.mergeTo == 0 || args.data.empty()))
+        throw InputError("--drop-least-used needs --merge-to K and --data (usage is measured by routing calibration images)");
+    if (args.dropLeastUsed && args.by == "random")
+        throw InputError("--drop-least-used and --by random are different baselines; choose one");
     if (byOutputs && args.data.empty())
         throw InputError("--by outputs needs calibration images: give --data DATASET.h5");
     if (args.mergeTo > 0 && args.output.empty())
@@ -90,7 +101,10 @@ int runExperts(const ExpertsArgs& args)
     DataCentricRedundancy data;
     if (!args.data.empty()) {
         auto model = loadMoeVit(args.path);
-        const at::Tensor images = calibrationImages(args.data, args.calibration);
+        std::vector<at::Tensor> parts;
+        for (const std::string& file : args.data)
+            parts.push_back(calibrationImages(file, args.calibration));
+        const at::Tensor images = at::cat(parts);
         data = dataCentricRedundancy(*model, images, 16, 8192, progress, interruptToken());
         for (ExpertSimilarity& s : sims) {
             const ExpertSimilarity& d = data.layers.at(s.layer);
@@ -100,7 +114,14 @@ int runExperts(const ExpertsArgs& args)
         }
     }
     progress.finish();
-    const auto layers = clusterExperts(sims, args.mergeTo, args.threshold, byOutputs);
+    auto layers = clusterExperts(sims, args.mergeTo, args.threshold, byOutputs);
+    // The baselines replace the similarity groups (the similarities and tree are still reported).
+    for (LayerRedundancy& l : layers) {
+        if (args.by == "random")
+            l.groups = randomExpertGroups(l.similarity.numExperts, args.mergeTo, args.seed + uint64_t(l.similarity.layer));
+        else if (args.dropLeastUsed)
+            l.groups = mostUsedExperts(l.similarity.usage, args.mergeTo);
+    }
     if (args.json != "-")
         std::cout << formatExpertReport(layers);
     nlohmann::json report = expertReportJson(args.path, layout, layers);
@@ -109,9 +130,12 @@ int runExperts(const ExpertsArgs& args)
         ExpertMergeOptions options;
         options.targetExperts = args.mergeTo;
         options.usageWeighted = args.average == "usage";
+        options.dropUngrouped = args.dropLeastUsed;
         // auto: the least-squares log-sum-exp fit on recorded router inputs when there is data (it keeps
         // the routing mass, docs/moe.md); without data it would equal the mean, so use the mean.
         options.router = parseRouterRule(args.router != "auto" ? args.router : args.data.empty() ? "mean" : "lse");
+        if (args.dropLeastUsed) // kept experts keep their own router rows
+            options.router = RouterRule::Mean;
         for (const LayerRedundancy& l : layers) { // reuse the groups shown above
             options.groups[l.similarity.layer] = l.groups;
             if (!l.similarity.usage.empty())
@@ -159,9 +183,18 @@ const bool registered = registerVerb("experts", [](CLI::App& app) {
                    "merging similar experts to prune (--merge-to K -o OUT).");
     sub->add_option("path", args->path, "MoE checkpoint (file or Hugging Face folder)")->required();
     sub->add_option("--layer", args->layer, "Only this MoE layer (block index)")->check(CLI::NonNegativeNumber);
-    sub->add_option("--by", args->by, "Similarity from 'weights' (model-centric) or 'outputs' (data-centric)")
-        ->check(CLI::IsMember({"weights", "outputs"}));
-    sub->add_option("--data", args->data, "Calibration images (HDF5 dataset) for --by outputs, usage, router fit");
+    sub->add_option("--by", args->by,
+                    "Group by similarity of 'weights' (model-centric) or 'outputs' (data-centric), or 'random' "
+                    "groups (a baseline for --merge-to; --seed)")
+        ->check(CLI::IsMember({"weights", "outputs", "random"}));
+    sub->add_option("--seed", args->seed, "Seed of --by random (layer L uses seed + L)")->default_val(0);
+    sub->add_flag("--drop-least-used", args->dropLeastUsed,
+                  "Baseline for --merge-to K: keep each layer's K most used experts (usage from --data) and drop "
+                  "the others instead of merging");
+    sub->add_option("--data", args->data, "Calibration images (HDF5 dataset; repeat to mix several, --calibration from each) for --by "
+                    "outputs, usage, router fit")
+        ->expected(1)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     sub->add_option("--calibration", args->calibration, "Calibration images used from --data")
         ->default_val(64)
         ->check(CLI::PositiveNumber);

@@ -2,12 +2,15 @@
 #include "cli/cli_verb.h"
 
 #include "io/checkpoint.h"
+#include "common/error.h"
+#include "moe/moe_layout.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace mergelab::cli {
 
@@ -27,6 +30,8 @@ std::string humanBytes(uint64_t bytes)
     return text;
 }
 
+std::optional<MoeLayout> moeLayoutOf(const Checkpoint& cp, std::string* problem);
+
 void printJson(const Checkpoint& cp)
 {
     nlohmann::ordered_json out;
@@ -40,6 +45,17 @@ void printJson(const Checkpoint& cp)
     out["metadata"] = nlohmann::ordered_json::object();
     for (const auto& [key, value] : cp.metadata())
         out["metadata"][key] = value;
+    std::string moeProblem;
+    if (const auto moe = moeLayoutOf(cp, &moeProblem)) { // experts per layer and top-k of MoE checkpoints
+        nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+        for (const MoeLayer& l : moe->layers)
+            layers.push_back({{"layer", l.layer}, {"experts", l.experts.size()}, {"router", l.router}});
+        out["moe"] = {{"family", moeFamilyName(moe->family)}, {"num_experts", moe->numExperts},
+                      {"top_k", moe->topK},                   {"expert_parameters", moe->expertParameters},
+                      {"layers", layers},                     {"summary", moeSummaryLine(*moe)}};
+    } else if (!moeProblem.empty()) {
+        out["moe"] = {{"error", moeProblem}};
+    }
     std::cout << out.dump(2) << std::endl;
 }
 
@@ -55,6 +71,11 @@ void printText(const Checkpoint& cp)
     std::printf("tensors:    %zu\n", cp.tensors().size());
     std::printf("parameters: %lld\n", static_cast<long long>(cp.parameterCount()));
     std::printf("bytes:      %llu (%s)\n", static_cast<unsigned long long>(cp.totalBytes()), humanBytes(cp.totalBytes()).c_str());
+    std::string moeProblem;
+    if (const auto moe = moeLayoutOf(cp, &moeProblem)) // experts per layer and top-k of MoE checkpoints
+        std::printf("%s\n", moeSummaryLine(*moe).c_str());
+    else if (!moeProblem.empty())
+        std::printf("MoE:        not usable (%s)\n", moeProblem.c_str());
     if (!cp.metadata().empty()) {
         std::printf("metadata:\n");
         for (const auto& [key, value] : cp.metadata())
@@ -65,6 +86,17 @@ void printText(const Checkpoint& cp)
     for (const TensorInfo& t : cp.tensors())
         std::printf("%-*s  %-5s  %-*s  %llu\n", static_cast<int>(nameWidth), t.name.c_str(), dtypeName(t.dtype),
                     static_cast<int>(shapeWidth), t.shapeString().c_str(), static_cast<unsigned long long>(t.byteSize));
+}
+
+// The MoE layout when the checkpoint has one; an inconsistent MoE does not stop inspect, it is noted.
+std::optional<MoeLayout> moeLayoutOf(const Checkpoint& cp, std::string* problem)
+{
+    try {
+        return tryDetectMoeLayout(cp);
+    } catch (const Error& e) {
+        *problem = e.what();
+        return std::nullopt;
+    }
 }
 
 struct InspectArgs {

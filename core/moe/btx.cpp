@@ -191,7 +191,14 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
                 TensorData bytes = m->read(t.name);
                 TensorInfo info = bytes.info();
                 info.name = prefix + std::to_string(e++) + "." + mlp->role;
-                writer->write(TensorData(info, bytes.owner(), bytes.data()));
+                auto trained = options.expertOverrides.find(info.name);
+                if (trained != options.expertOverrides.end()) {
+                    if (!trained->second.sizes().equals(toTorch(bytes).sizes()))
+                        throw InputError({}, info.name, "trained expert tensor has the wrong shape");
+                    writer->write(fromTorch(info.name, trained->second, info.dtype));
+                } else {
+                    writer->write(TensorData(info, bytes.owner(), bytes.data()));
+                }
             }
             if (mlp->role == "w1.weight" || mlp->role == "fc1.weight") {
                 const int64_t hidden = hiddenOfBlock.at(mlp->block);

@@ -23,6 +23,7 @@ struct BtxOptions {
     double routerStd = 0.02;      // "random" router: N(0, routerStd^2) rows (Mixtral's initializer_range)
     uint64_t seed = 0;
     std::map<std::string, at::Tensor> routers; // router name -> [E, hidden] rows replacing the random ones
+    std::map<std::string, at::Tensor> expertOverrides; // expert tensor name -> trained tensor (router fine-tune)
     std::string configPath;       // config.json to extend ("" = the one beside the base)
     WriteOptions write;
 };

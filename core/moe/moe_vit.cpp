@@ -53,11 +53,13 @@ at::Tensor MoeVitBackbone::embed(const at::Tensor& images, MoeRouting* routing)
         if (block == m_blocks.end()) {
             h = h + layer->mlp->forward(x);
         } else {
-            at::Tensor chosen;
-            h = h + moeBlockForward(block->second, x, &chosen);
+            at::Tensor chosen, probs;
+            h = h + moeBlockForward(block->second, x, &chosen, routing ? &probs : nullptr);
             if (routing) {
-                routing->inputs[index].push_back(x.reshape({-1, x.size(-1)}).detach().clone());
+                if (routing->keepInputs)
+                    routing->inputs[index].push_back(x.reshape({-1, x.size(-1)}).detach().clone());
                 routing->selected[index].push_back(chosen.clone());
+                routing->probs[index] = probs;
             }
         }
         ++index;
@@ -85,6 +87,25 @@ std::map<std::string, at::Tensor> MoeVitBackbone::parameters() const
                 out[prefix + "experts." + std::to_string(e) + "." + roles[r]] = block.experts[e][r];
     }
     return out;
+}
+
+std::vector<at::Tensor> MoeVitBackbone::setTrainable(bool routers, bool experts)
+{
+    for (auto& p : m_model->parameters())
+        p.set_requires_grad(false);
+    std::vector<at::Tensor> trainable;
+    for (auto& [layer, block] : m_blocks) {
+        block.router = block.router.detach().set_requires_grad(routers);
+        if (routers)
+            trainable.push_back(block.router);
+        for (auto& expert : block.experts)
+            for (auto& t : expert) {
+                t = t.detach().set_requires_grad(experts);
+                if (experts)
+                    trainable.push_back(t);
+            }
+    }
+    return trainable;
 }
 
 std::vector<int64_t> MoeVitBackbone::inputShape() const

@@ -17,6 +17,9 @@ namespace mergelab {
 struct MoeRouting {
     std::map<int, std::vector<at::Tensor>> inputs;   // layer -> router inputs [tokens, hidden] per batch
     std::map<int, std::vector<at::Tensor>> selected; // layer -> chosen experts [tokens, k] per batch
+    bool keepInputs = true;                          // false: only selected and probs (training)
+    std::map<int, at::Tensor> probs;                 // layer -> router probabilities [tokens, E] of the
+                                                     // last batch, attached to the autograd graph
 };
 
 // The MoE ViT. Parameters use the checkpoint names (dense MLPs of MoE layers are absent).
@@ -33,6 +36,9 @@ public:
     std::vector<int64_t> inputShape() const override;
 
     const std::map<int, MoeBlockWeights>& blocks() const { return m_blocks; }
+    // Freezes every parameter, then makes the routers (and, with experts, the experts' tensors) require
+    // gradients: the trainable set of router fine-tuning. Returns the tensors to optimise.
+    std::vector<at::Tensor> setTrainable(bool routers, bool experts);
 
 private:
     ClipVisionModel m_model;

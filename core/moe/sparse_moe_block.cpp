@@ -24,7 +24,8 @@ at::Tensor expertForward(ExpertKind kind, const std::vector<at::Tensor>& w, cons
     return at::addmm(w[3], h, w[2].t());
 }
 
-at::Tensor moeBlockForward(const MoeBlockWeights& block, const at::Tensor& input, at::Tensor* selected)
+at::Tensor moeBlockForward(const MoeBlockWeights& block, const at::Tensor& input, at::Tensor* selected,
+                           at::Tensor* probsOut)
 {
     const int64_t experts = block.router.size(0);
     if (static_cast<int64_t>(block.experts.size()) != experts)
@@ -47,6 +48,8 @@ at::Tensor moeBlockForward(const MoeBlockWeights& block, const at::Tensor& input
     }
     if (selected)
         *selected = index;
+    if (probsOut)
+        *probsOut = probs;
     return out.reshape(input.sizes());
 }
 

@@ -21,8 +21,10 @@ struct MoeBlockWeights {
 
 // Output of the block for tokens x [N, H] (or [B, T, H]): probabilities = softmax(x router^T),
 // the top-k renormalised to sum 1 (transformers' MixtralSparseMoeBlock), experts weighted by them.
-// selected (optional) receives the chosen expert ids [N, k].
-at::Tensor moeBlockForward(const MoeBlockWeights& block, const at::Tensor& x, at::Tensor* selected = nullptr);
+// selected (optional) receives the chosen expert ids [N, k]; probs (optional) the router probabilities
+// [N, E], still attached to the autograd graph (for a load-balancing loss).
+at::Tensor moeBlockForward(const MoeBlockWeights& block, const at::Tensor& x, at::Tensor* selected = nullptr,
+                           at::Tensor* probs = nullptr);
 
 // One expert applied to tokens x [N, H].
 at::Tensor expertForward(ExpertKind kind, const std::vector<at::Tensor>& weights, const at::Tensor& x);

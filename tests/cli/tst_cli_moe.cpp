@@ -112,6 +112,52 @@ private Q_SLOTS:
         QVERIFY2(again.out.startsWith("MoE: moe_vit, 1 layers x 2 experts, top-2"), qPrintable(again.out));
     }
 
+    void inspectReportsExperts()
+    {
+        const Run text = cli({"inspect", kFixtures + "mixtral"});
+        QCOMPARE(text.exitCode, 0);
+        QVERIFY2(text.out.contains("MoE: mixtral, 2 layers x 4 experts, top-2"), qPrintable(text.out));
+        const Run j = cli({"inspect", kFixtures + "qwen2_moe", "--json"});
+        QCOMPARE(j.exitCode, 0);
+        const json moe = json::parse(j.out.toStdString())["moe"];
+        QCOMPARE(moe["family"].get<std::string>(), std::string("qwen2_moe"));
+        QCOMPARE(moe["num_experts"].get<int>(), 4);
+        QCOMPARE(moe["top_k"].get<int>(), 2);
+        QCOMPARE(moe["layers"][0]["experts"].get<int>(), 4);
+        const Run dense = cli({"inspect", kFixtures + "dense_llama"});
+        QCOMPARE(dense.exitCode, 0);
+        QVERIFY(!dense.out.contains("MoE:"));
+        // An inconsistent MoE is still inspected; the problem is named.
+        const Run broken = cli({"inspect", kFixtures + "mismatched"});
+        QCOMPARE(broken.exitCode, 0);
+        QVERIFY2(broken.out.contains("mismatched expert shapes"), qPrintable(broken.out));
+    }
+
+    void dropLeastUsedAndRandomBaselines()
+    {
+        QTemporaryDir dir;
+        const QString data = writeCalibration(dir);
+        const Run drop = cli({"experts", kFixtures + "moe_vit", "--data", data, "--merge-to", "2", "--drop-least-used",
+                              "-o", dir.filePath("drop"), "--json", "-", "-q"});
+        QCOMPARE(drop.exitCode, 0);
+        const json j = json::parse(drop.out.toStdString().substr(drop.out.toStdString().find('{')));
+        // The kept experts are the two with the highest measured usage, alone in their groups.
+        std::vector<std::pair<double, int>> usage;
+        for (int e = 0; e < 4; ++e)
+            usage.push_back({-j["layers"][0]["usage"][e].get<double>(), e});
+        std::stable_sort(usage.begin(), usage.end());
+        const std::vector<int> kept = {std::min(usage[0].second, usage[1].second), std::max(usage[0].second, usage[1].second)};
+        QCOMPARE(j["merge"]["layers"][0]["groups"], json({{kept[0]}, {kept[1]}}));
+        const Run random = cli({"experts", kFixtures + "mixtral", "--merge-to", "2", "--by", "random", "--seed", "4",
+                                "-o", dir.filePath("random"), "--json", "-", "-q"});
+        QCOMPARE(random.exitCode, 0);
+        const Run again = cli({"experts", kFixtures + "mixtral", "--merge-to", "2", "--by", "random", "--seed", "4",
+                               "-o", dir.filePath("random2"), "--json", "-", "-q"});
+        const json a = json::parse(random.out.toStdString().substr(random.out.toStdString().find('{')));
+        const json b = json::parse(again.out.toStdString().substr(again.out.toStdString().find('{')));
+        QCOMPARE(a["merge"]["layers"][0]["groups"], b["merge"]["layers"][0]["groups"]);
+    }
+
     void errors_data()
     {
         QTest::addColumn<QStringList>("args");
@@ -128,6 +174,15 @@ private Q_SLOTS:
             << QStringList{"experts", kFixtures + "mixtral", "--data", "DATA"} << "MergeLab has for the MoE ViT only";
         QTest::newRow("outputs without data") << QStringList{"experts", kFixtures + "moe_vit", "--by", "outputs"}
                                               << "--by outputs needs calibration images";
+        QTest::newRow("drop without data")
+            << QStringList{"experts", kFixtures + "moe_vit", "--merge-to", "2", "--drop-least-used", "-o", "OUT"}
+            << "--drop-least-used needs --merge-to K and --data";
+        QTest::newRow("random without K") << QStringList{"experts", kFixtures + "mixtral", "--by", "random"}
+                                          << "--by random is a baseline for --merge-to K";
+        QTest::newRow("finetune without data")
+            << QStringList{"btx", "--base", kFixtures + "dense_llama", "--expert", kFixtures + "dense_llama",
+                           "--finetune-router", "5", "-o", "OUT"}
+            << "--finetune-router needs --data PROJECT";
         QTest::newRow("not an MoE layer") << QStringList{"experts", kFixtures + "deepseek_moe", "--layer", "0"}
                                           << "layer 0 is not an MoE layer";
     }
