@@ -22,7 +22,7 @@ public:
     // Copies tensors into the parameters of the same name (converted to their dtype); names that
     // are not parameters (buffers such as position_ids, other towers) are ignored. strict: every
     // parameter must be given. Throws InputError naming `source` and the tensor on a missing
-    // name or a wrong shape.
+    // name, a wrong shape or non-finite values.
     void setParameters(const std::map<std::string, at::Tensor>& tensors, bool strict, const std::string& source);
     // Embedding width D.
     virtual int64_t embeddingSize() const = 0;

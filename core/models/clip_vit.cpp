@@ -142,6 +142,19 @@ at::Tensor ClipAttentionImpl::forward(const at::Tensor& hidden)
     return out_proj->forward(out);
 }
 
+at::Tensor ClipAttentionImpl::forwardFirstToken(const at::Tensor& hidden)
+{
+    const int64_t n = hidden.size(0), t = hidden.size(1), d = hidden.size(2), hd = d / heads;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(hd));
+    auto split = [&](const at::Tensor& x, int64_t tokens) { return x.view({n, tokens, heads, hd}).transpose(1, 2); };
+    at::Tensor q = split(q_proj->forward(hidden.narrow(1, 0, 1)) * scale, 1); // [N, H, 1, hd]
+    at::Tensor k = split(k_proj->forward(hidden), t);
+    at::Tensor v = split(v_proj->forward(hidden), t);
+    at::Tensor attn = at::softmax(at::matmul(q, k.transpose(-2, -1)), -1);
+    at::Tensor out = at::matmul(attn, v).transpose(1, 2).reshape({n, 1, d});
+    return out_proj->forward(out);
+}
+
 ClipMlpImpl::ClipMlpImpl(const ClipVisionConfig& c) : quickGelu(c.hiddenAct == "quick_gelu")
 {
     fc1 = register_module("fc1", torch::nn::Linear(c.hiddenSize, c.intermediateSize));
@@ -152,6 +165,16 @@ at::Tensor ClipMlpImpl::forward(const at::Tensor& hidden)
 {
     at::Tensor h = fc1->forward(hidden);
     h = quickGelu ? h * at::sigmoid(1.702 * h) : at::gelu(h);
+    return fc2->forward(h);
+}
+
+at::Tensor ClipMlpImpl::forwardInference(const at::Tensor& hidden)
+{
+    at::Tensor h = fc1->forward(hidden);
+    if (quickGelu)
+        h.mul_(at::sigmoid(h * 1.702));
+    else
+        h = at::gelu(h);
     return fc2->forward(h);
 }
 
@@ -167,6 +190,14 @@ at::Tensor ClipEncoderLayerImpl::forward(const at::Tensor& hidden)
 {
     at::Tensor h = hidden + self_attn->forward(layer_norm1->forward(hidden));
     return h + mlp->forward(layer_norm2->forward(h));
+}
+
+at::Tensor ClipEncoderLayerImpl::forwardInference(const at::Tensor& hidden, bool firstTokenOnly)
+{
+    const at::Tensor normed = layer_norm1->forward(hidden);
+    at::Tensor h = firstTokenOnly ? hidden.narrow(1, 0, 1) + self_attn->forwardFirstToken(normed)
+                                  : hidden + self_attn->forward(normed);
+    return h.add_(mlp->forwardInference(layer_norm2->forward(h)));
 }
 
 ClipEncoderImpl::ClipEncoderImpl(const ClipVisionConfig& c)
@@ -210,6 +241,16 @@ at::Tensor ClipVisionModelImpl::forward(const at::Tensor& pixels)
     return visual_projection->forward(vision_model->forward(pixels));
 }
 
+at::Tensor ClipVisionModelImpl::embedInference(const at::Tensor& pixels)
+{
+    auto& vm = *vision_model;
+    at::Tensor h = vm.pre_layrnorm->forward(vm.embeddings->forward(pixels));
+    const std::size_t layers = vm.encoder->layers->size();
+    for (std::size_t i = 0; i < layers; ++i)
+        h = vm.encoder->layers[i]->as<ClipEncoderLayerImpl>()->forwardInference(h, i + 1 == layers);
+    return visual_projection->forward(vm.post_layernorm->forward(h.select(1, 0)));
+}
+
 ClipVitBackbone::ClipVitBackbone(const ClipVisionConfig& config) : m_model(config)
 {
     m_model->eval();
@@ -223,6 +264,8 @@ at::Tensor ClipVitBackbone::embed(const at::Tensor& images)
         throw InputError("images of shape " + std::string(c10::str(images.sizes())) + " do not fit the ViT (expected [N, " +
                          std::to_string(c.numChannels) + ", " + std::to_string(c.imageSize) + ", " +
                          std::to_string(c.imageSize) + "])");
+    if (c10::InferenceMode::is_enabled() || !c10::GradMode::is_enabled())
+        return m_model->embedInference(images);
     return m_model->forward(images);
 }
 

@@ -53,6 +53,8 @@ class ClipAttentionImpl : public torch::nn::Module {
 public:
     explicit ClipAttentionImpl(const ClipVisionConfig& config);
     at::Tensor forward(const at::Tensor& hidden);
+    // Attention output of the first token (CLS) only, [N, 1, D]; keys and values from all tokens.
+    at::Tensor forwardFirstToken(const at::Tensor& hidden);
 
     int64_t heads;
     torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, out_proj{nullptr};
@@ -64,6 +66,8 @@ class ClipMlpImpl : public torch::nn::Module {
 public:
     explicit ClipMlpImpl(const ClipVisionConfig& config);
     at::Tensor forward(const at::Tensor& hidden);
+    // Same result, activation computed in place (no autograd: inference only).
+    at::Tensor forwardInference(const at::Tensor& hidden);
 
     bool quickGelu;
     torch::nn::Linear fc1{nullptr}, fc2{nullptr};
@@ -75,6 +79,9 @@ class ClipEncoderLayerImpl : public torch::nn::Module {
 public:
     explicit ClipEncoderLayerImpl(const ClipVisionConfig& config);
     at::Tensor forward(const at::Tensor& hidden);
+    // Inference only: the output rows of all tokens, or of the first token ([N, 1, D]) when
+    // firstTokenOnly (the last layer, whose other rows the pooled output never reads).
+    at::Tensor forwardInference(const at::Tensor& hidden, bool firstTokenOnly);
 
     ClipAttention self_attn{nullptr};
     torch::nn::LayerNorm layer_norm1{nullptr};
@@ -112,6 +119,9 @@ class ClipVisionModelImpl : public torch::nn::Module {
 public:
     explicit ClipVisionModelImpl(const ClipVisionConfig& config);
     at::Tensor forward(const at::Tensor& pixels);
+    // Same embeddings for inference (InferenceMode / no grad), about a fifth cheaper: the last layer
+    // computes only the class token's row. forward() stays the reference and the training path.
+    at::Tensor embedInference(const at::Tensor& pixels);
 
     ClipVisionConfig config;
     ClipVisionTransformer vision_model{nullptr};

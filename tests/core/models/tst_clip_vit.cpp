@@ -9,6 +9,8 @@
 
 #include <QtTest>
 
+#include <limits>
+
 using namespace mergelab;
 
 namespace {
@@ -75,6 +77,40 @@ private Q_SLOTS:
                  c10::str((pooled - ref["expected_pooled"]).abs().max()).c_str());
         QVERIFY2(at::allclose(embeds, ref["expected_image_embeds"], 1e-4, 1e-5),
                  c10::str((embeds - ref["expected_image_embeds"]).abs().max()).c_str());
+    }
+
+    // embed() under InferenceMode / no grad takes the cheaper inference path (last layer on the class
+    // token only); with autograd on it runs forward(). Both must give python's embeddings.
+    void inferencePathMatchesForward()
+    {
+        ClipVitBackbone vit(ClipVisionConfig::load(kDir + "/config.json"));
+        auto ref = readReference();
+        vit.setParameters(ref, /*strict=*/true, "reference.h5");
+        const at::Tensor withGrad = vit.embed(ref["input"]);
+        QVERIFY(withGrad.requires_grad()); // forward(), the training path
+        at::Tensor noGrad;
+        {
+            at::NoGradGuard guard;
+            noGrad = vit.embed(ref["input"]);
+        }
+        QVERIFY2(at::allclose(withGrad.detach(), ref["expected_image_embeds"], 1e-4, 1e-5),
+                 c10::str((withGrad - ref["expected_image_embeds"]).abs().max()).c_str());
+        QVERIFY2(at::allclose(noGrad, withGrad.detach(), 1e-5, 1e-6), c10::str((noGrad - withGrad).abs().max()).c_str());
+    }
+
+    void nonFiniteWeightsAreRefused()
+    {
+        ClipVitBackbone vit(ClipVisionConfig::load(kDir + "/config.json"));
+        auto ref = readReference();
+        ref["vision_model.post_layernorm.bias"] = ref["vision_model.post_layernorm.bias"].clone();
+        ref["vision_model.post_layernorm.bias"][0] = std::numeric_limits<float>::infinity();
+        try {
+            vit.setParameters(ref, true, "x.safetensors");
+            QFAIL("no error");
+        } catch (const InputError& e) {
+            QVERIFY2(std::string(e.what()) == "x.safetensors: vision_model.post_layernorm.bias: contains NaN or infinite values",
+                     e.what());
+        }
     }
 
     void rejectsWrongShapesAndMissingTensors()
