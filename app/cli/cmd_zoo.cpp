@@ -15,12 +15,18 @@ struct ZooArgs {
     std::string out;
     std::string preset = "demo";
     uint64_t seed = 0;
+    double sam = -1; // SAM radius of the fine-tunes; < 0: plain
     bool quiet = false;
 };
 
 int runZooBuild(const ZooArgs& args)
 {
-    ZooBuildJob job(args.out, zooPreset(args.preset), args.seed);
+    ZooPreset preset = zooPreset(args.preset);
+    if (args.sam >= 0) {
+        preset.finetune.sam = true;
+        preset.finetune.samRho = args.sam;
+    }
+    ZooBuildJob job(args.out, preset, args.seed);
     TerminalProgress progress(args.quiet);
     job.run(progress, interruptToken());
     progress.finish();
@@ -49,6 +55,8 @@ const bool registered = registerVerb("zoo", [](CLI::App& app) {
     build->add_option("--preset", args->preset, "tiny (tests, < 1 min) or demo (< 15 min)")
         ->check(CLI::IsMember({"tiny", "demo"}));
     build->add_option("--seed", args->seed, "Random seed (the build is deterministic for a seed)");
+    build->add_option("--sam", args->sam, "Fine-tune every task sharpness-aware with radius RHO (e.g. 0.05)")
+        ->check(CLI::NonNegativeNumber);
     build->add_flag("-q,--quiet", args->quiet, "No progress bar");
     return std::function<int()>([args] { return runZooBuild(*args); });
 });

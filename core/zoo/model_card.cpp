@@ -32,6 +32,7 @@ void writeModelCard(const std::string& dir, const ZooReport& report, const ZooPr
     j["build_seconds"] = report.seconds;
     j["architecture"] = nlohmann::json::parse(c.toJson());
     j["pretraining"] = {{"task", "symbols"},
+                        {"classes", report.pretrainClasses},
                         {"train_samples", preset.pretrainData.train},
                         {"steps", preset.pretrain.steps},
                         {"batch_size", preset.pretrain.batchSize},
@@ -41,7 +42,9 @@ void writeModelCard(const std::string& dir, const ZooReport& report, const ZooPr
                        {"batch_size", preset.finetune.batchSize},
                        {"learning_rate", preset.finetune.learningRate},
                        {"head", "nearest-class-mean on frozen base features, frozen while fine-tuning"},
-                       {"logit_scale", preset.finetune.logitScale}};
+                       {"logit_scale", preset.finetune.logitScale},
+                       {"sam", preset.finetune.sam},
+                       {"sam_rho", preset.finetune.sam ? preset.finetune.samRho : 0.0}};
     j["tasks"] = nlohmann::json::array();
     for (const ZooTaskData& t : tasks)
         j["tasks"].push_back({{"name", t.name},
@@ -65,7 +68,8 @@ void writeModelCard(const std::string& dir, const ZooReport& report, const ZooPr
        << c.intermediateSize << ", projection " << c.projectionDim << ", quick-GELU. See `config.json`.\n\n"
        << "## How it was built\n\n"
        << "1. Base: pretrained from scratch on its own broad task (" << preset.pretrainData.train
-       << " glyphs of ~70 Greek, Cyrillic and sign symbols; no downstream data), " << preset.pretrain.steps
+       << " glyphs of " << report.pretrainClasses
+       << " symbol classes of scripts and signs that no downstream task uses), " << preset.pretrain.steps
        << " AdamW steps, batch " << preset.pretrain.batchSize << ", cosine classifier. Val accuracy on that task: "
        << pct(report.pretrainValAccuracy) << "%.\n"
        << "2. Heads: per task, the normalised mean base embedding of each class (" << preset.headSamples
@@ -73,7 +77,9 @@ void writeModelCard(const std::string& dir, const ZooReport& report, const ZooPr
        << " (`heads.safetensors`, `<task>.weight`; applied to L2-normalised embeddings). The heads stay frozen: they "
           "play the role of CLIP's zero-shot text heads.\n"
        << "3. Fine-tunes: the whole backbone, head frozen, " << preset.finetune.steps << " AdamW steps, batch "
-       << preset.finetune.batchSize << ", lr " << preset.finetune.learningRate << ".\n\n"
+       << preset.finetune.batchSize << ", lr " << preset.finetune.learningRate
+       << (preset.finetune.sam ? ", sharpness-aware (SAM, rho " + std::to_string(preset.finetune.samRho).substr(0, 6) + ")" : "")
+       << ".\n\n"
        << "## Tasks\n\n| task | classes | train / val / test | data |\n|---|---|---|---|\n";
     for (const ZooTaskData& t : tasks)
         md << "| " << t.name << " | " << t.classNames.size() << " | " << t.splits.at("train").size() << " / "
