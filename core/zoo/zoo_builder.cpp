@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "eval/evaluator.h"
+#include "io/checkpoint.h"
 #include "io/checkpoint_writer.h"
 #include "io/model_set.h"
 #include "io/torch_tensor.h"
@@ -11,6 +12,7 @@
 #include <torch/torch.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -94,6 +96,30 @@ void initialise(ClipVisionModel& model)
     emb->position_embedding->weight.normal_(0, 0.02);
 }
 
+// Experiment knob (not a user option): MERGELAB_ZOO_BASE=FILE reuses a pretrained base checkpoint
+// so fine-tuning variants can be tried in minutes. Returns false when unset.
+bool loadCachedBase(ClipVisionModel& model)
+{
+    const char* path = std::getenv("MERGELAB_ZOO_BASE");
+    if (!path || !*path)
+        return false;
+    const auto ckpt = Checkpoint::open(path);
+    torch::NoGradGuard noGrad;
+    for (auto& item : model->named_parameters()) {
+        const at::Tensor t = toTorch(ckpt->read(item.key()));
+        if (t.sizes() != item.value().sizes())
+            throw InputError(path, item.key(), "shape does not match the preset's architecture");
+        item.value().copy_(t);
+    }
+    return true;
+}
+
+double envNumber(const char* name, double fallback)
+{
+    const char* v = std::getenv(name);
+    return v && *v ? std::atof(v) : fallback;
+}
+
 at::Tensor toInputs(const at::Tensor& images)
 {
     DatasetInfo info;
@@ -126,7 +152,10 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     PartialDir guard(partial);
     SingleThreaded singleThreaded;
 
-    const ZooPreset& p = m_preset;
+    ZooPreset& p = m_preset;
+    // Experiment knobs (not user options) for trying fine-tuning variants on a cached base.
+    p.finetune.steps = int64_t(envNumber("MERGELAB_ZOO_FT_STEPS", double(p.finetune.steps)));
+    p.finetune.learningRate = envNumber("MERGELAB_ZOO_FT_LR", p.finetune.learningRate);
     const std::vector<std::string> taskNames = zooTaskNames();
     const double nTasks = double(taskNames.size());
     // Progress units: data 10, pretraining 40, tasks 40, evaluation 10.
@@ -143,7 +172,8 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     }
     throwIfCancelled(cancel);
     report(10.0 * nTasks / (nTasks + 1), "generating pretraining symbols");
-    const ZooTaskData pre = makePretrainTask(p.pretrainData, m_seed);
+    const ZooTaskData pre = makePretrainTask(p.pretrainData, m_seed, p.pretrainClasses);
+    m_report.pretrainClasses = int64_t(pre.classNames.size());
 
     // 2. Pretrain the base on its own task.
     torch::manual_seed(m_seed);
@@ -151,13 +181,15 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     initialise(model);
     at::Tensor preHead = torch::randn({int64_t(pre.classNames.size()), p.config.projectionDim});
     const at::Tensor preInputs = toInputs(pre.splits.at("train").images);
-    trainClassifier(model, preHead, true, preInputs, pre.splits.at("train").labels, p.pretrain, m_seed,
-                    [&](int64_t step, double loss) {
-                        report(10 + 40.0 * double(step) / double(p.pretrain.steps),
-                               "pretraining base (loss " + std::to_string(loss).substr(0, 5) + ")");
-                        progress.log("pretrain step " + std::to_string(step) + " loss " + std::to_string(loss));
-                    },
-                    cancel);
+    if (!loadCachedBase(model)) {
+        trainClassifier(model, preHead, true, preInputs, pre.splits.at("train").labels, p.pretrain, m_seed,
+                        [&](int64_t step, double loss) {
+                            report(10 + 40.0 * double(step) / double(p.pretrain.steps),
+                                   "pretraining base (loss " + std::to_string(loss).substr(0, 5) + ")");
+                            progress.log("pretrain step " + std::to_string(step) + " loss " + std::to_string(loss));
+                        },
+                        cancel);
+    }
     {
         torch::NoGradGuard noGrad;
         const at::Tensor valIn = toInputs(pre.splits.at("val").images);

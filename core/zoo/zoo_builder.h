@@ -19,6 +19,7 @@ struct ZooPreset {
     TrainSettings pretrain;
     TrainSettings finetune;
     int64_t headSamples = 1000; // train samples per task used to fit the prototype head
+    int pretrainClasses = 0;    // symbol classes of the pretraining task (0 = all, see makePretrainTask)
 };
 
 // "tiny" (tests, < 1 min) or "demo" (the README's model set). Throws InputError otherwise.
@@ -37,6 +38,7 @@ struct ZooReport {
     uint64_t seed = 0;
     double seconds = 0;
     double pretrainValAccuracy = 0; // base on its own pretraining task
+    int64_t pretrainClasses = 0;    // symbol classes of that task
     std::vector<ZooModelScores> scores;
 };
 

@@ -24,8 +24,9 @@ ZooPreset zooPreset(const std::string& name)
         p.pretrainData = {4000, 300, 0};
         p.taskData = {1000, 200, 200};
         p.pretrain = {600, 64, 3e-3, 0.05, 40, 20.0};
-        p.finetune = {250, 32, 1e-3, 0.0, 20, 20.0};
+        p.finetune = {500, 32, 2e-3, 0.0, 20, 20.0}; // 250 steps at 1e-3 left letters at the base's accuracy
         p.headSamples = 400;
+        p.pretrainClasses = 72; // 4000 samples are too few for every symbol class
         return p;
     }
     if (name == "demo") {
@@ -35,9 +36,9 @@ ZooPreset zooPreset(const std::string& name)
         c.numAttentionHeads = 4;
         c.patchSize = 7;
         c.projectionDim = 64;
-        p.pretrainData = {30000, 1000, 0};
+        p.pretrainData = {60000, 2000, 0};
         p.taskData = {6000, 1000, 2000};
-        p.pretrain = {2000, 128, 1e-3, 0.05, 100, 20.0};
+        p.pretrain = {4000, 128, 1e-3, 0.05, 200, 20.0};
         p.finetune = {400, 64, 5e-5, 0.0, 40, 20.0};
         p.headSamples = 2000;
         return p;

@@ -214,13 +214,26 @@ ZooTaskData makeZooTask(const std::string& name, const SplitSizes& sizes, uint64
     throw InputError("unknown zoo task \"" + name + "\"");
 }
 
-ZooTaskData makePretrainTask(const SplitSizes& sizes, uint64_t seed)
+ZooTaskData makePretrainTask(const SplitSizes& sizes, uint64_t seed, int maxClasses)
 {
-    // Greek, Cyrillic and signs: strokes and shapes, but none of the downstream classes.
-    const std::u32string chars = U"ΓΔΘΛΞΠΣΦΨΩαβγδεζηθλμξπσφψωБГДЖЗИЛПФЦЧШЩЪЫЭЮЯ@#$%&?!+=<>§¶€£¥∞√∑∫≈≠±÷×";
+    // Broad, like CLIP's pretraining is broad compared with its downstream tasks: ~190 symbol classes
+    // of six scripts plus signs, arrows and math, but none of the downstream classes (no Latin
+    // letters, no digits, no drawn shapes, no dot counts).
+    std::u32string chars = U"ΓΔΘΛΞΠΣΦΨΩαβγδεζηθλμξπσφψωБГДЖЗИЛПФЦЧШЩЪЫЭЮЯ@#$%&?!+=<>§¶€£¥∞√∑∫≈≠±÷×"
+                           U"бвгджзийклмнптфцчшщъыьэюя←↑→↓↔↕∂∇∈∏∝∠∧∨∩∪≡≤≥";
+    for (char32_t c = 0x0531; c <= 0x0556; ++c) // Armenian capitals, without the O- and U-like ones
+        if (c != 0x0555 && c != 0x054D)
+            chars += c;
+    for (char32_t c = 0x10D0; c <= 0x10F0; ++c) // Georgian
+        chars += c;
+    for (char32_t c = 0x05D0; c <= 0x05EA; ++c) // Hebrew, without the final forms
+        if (c != 0x05DA && c != 0x05DD && c != 0x05DF && c != 0x05E3 && c != 0x05E5)
+            chars += c;
+    if (maxClasses > 0 && std::size_t(maxClasses) < chars.size())
+        chars.resize(std::size_t(maxClasses));
     auto glyphs = std::make_shared<GlyphSource>();
-    return generateTask("symbols", "pretraining: Greek, Cyrillic and sign glyphs", names(chars), sizes, seed,
-                        [glyphs, chars](int label, std::mt19937& rng, float* canvas, bool) {
+    return generateTask("symbols", "pretraining: Greek, Cyrillic, Armenian, Georgian, Hebrew, sign, arrow and math glyphs",
+                        names(chars), sizes, seed, [glyphs, chars](int label, std::mt19937& rng, float* canvas, bool) {
                             glyphs->draw(chars[static_cast<std::size_t>(label)], randomStyle(rng, 12, 26, 0.35, 4), rng,
                                          canvas, false);
                             addNuisance(rng, canvas, S);

@@ -35,8 +35,9 @@ std::vector<std::string> zooTaskNames();
 // from fonts never used for train/val. Throws IoError when fonts or Fashion-MNIST are missing.
 ZooTaskData makeZooTask(const std::string& name, const SplitSizes& sizes, uint64_t seed);
 
-// The base model's own broad pretraining task: ~70 symbol classes (Greek, Cyrillic, signs)
-// that appear in no downstream task.
-ZooTaskData makePretrainTask(const SplitSizes& sizes, uint64_t seed);
+// The base model's own broad pretraining task: up to 190 symbol classes (Greek, Cyrillic,
+// Armenian, Georgian, Hebrew, signs, arrows, math) that appear in no downstream task; the first
+// `maxClasses` of them when > 0 (the first 72 are Greek, Cyrillic and signs).
+ZooTaskData makePretrainTask(const SplitSizes& sizes, uint64_t seed, int maxClasses = 0);
 
 } // namespace mergelab
