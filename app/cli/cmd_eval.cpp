@@ -3,11 +3,16 @@
 #include "cli/terminal.h"
 
 #include "common/error.h"
+#include "datamerge/wemoe_model.h"
 #include "eval/evaluator.h"
+#include "io/checkpoint.h"
 #include "merge/merge_engine.h"
 #include "merge/recipe.h"
+#include "moe/moe_layout.h"
+#include "moe/moe_vit.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 
 namespace mergelab::cli {
@@ -33,6 +38,25 @@ void printTable(const EvalResult& r)
     std::printf("%-16s %8.2f%%\n", "average", 100 * r.average());
 }
 
+// The model kinds MergeLab writes besides dense checkpoints of the project's architecture: a WEMoE
+// folder (learn-merge -m wemoe: wemoe.json + model.safetensors) or an MoE ViT (btx, experts: MoE
+// tensors, config.json beside them). nullptr for a dense checkpoint.
+std::unique_ptr<Backbone> openRoutedModel(const std::string& path)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if ((fs::is_directory(path, ec) && fs::exists(fs::path(path) / "wemoe.json", ec)) ||
+        fs::path(path).filename() == "wemoe.json")
+        return std::make_unique<WeMoeBackbone>(WeMoeModel::load(path));
+    const std::optional<MoeLayout> layout = tryDetectMoeLayout(*Checkpoint::open(path));
+    if (!layout)
+        return nullptr;
+    if (layout->family != MoeFamily::MoeVit)
+        throw InputError(path, {}, std::string("a ") + moeFamilyName(layout->family) +
+                                       " MoE checkpoint: eval runs vision models (dense, MoE ViT, WEMoE)");
+    return loadMoeVit(path);
+}
+
 int runEval(const EvalArgs& args)
 {
     if (!args.checkpoint.empty() && !args.recipe.empty())
@@ -45,6 +69,10 @@ int runEval(const EvalArgs& args)
         const Recipe recipe = loadRecipe(args.recipe);
         const auto merged = mergeInMemory(recipe, {}, &progress, &interruptToken());
         result = evaluator.evaluateTensors(merged, args.recipe, progress, interruptToken());
+    } else if (std::unique_ptr<Backbone> routed = args.checkpoint.empty() ? nullptr : openRoutedModel(args.checkpoint)) {
+        result = evaluateBackbone(*routed, evaluator.tasks(), evaluator.batchSize, progress, interruptToken());
+        result.checkpoint = args.checkpoint;
+        result.split = args.split;
     } else {
         // No checkpoint: the project's base.
         result = evaluator.evaluateCheckpoint(args.checkpoint.empty() ? set.base.path : args.checkpoint, progress,
@@ -62,7 +90,8 @@ const bool registered = registerVerb("eval", [](CLI::App& app) {
     auto args = std::make_shared<EvalArgs>();
     auto* sub = app.add_subcommand("eval", "Per-task accuracy of a checkpoint or an in-memory merge on a project");
     sub->add_option("project", args->project, "Project file (*.mergelab.json)")->required();
-    sub->add_option("--checkpoint", args->checkpoint, "Checkpoint to evaluate (default: the project's base)");
+    sub->add_option("--checkpoint", args->checkpoint, "Checkpoint to evaluate (default: the project's base); also an MoE ViT (btx) or a WEMoE folder "
+                    "(learn-merge -m wemoe)");
     sub->add_option("--recipe", args->recipe, "Recipe (JSON or mergekit YAML) merged in memory and evaluated");
     sub->add_option("--split", args->split, "Dataset split")->check(CLI::IsMember({"train", "val", "test"}));
     sub->add_option("--limit", args->limit, "Only the first N samples of each task")->check(CLI::PositiveNumber);

@@ -2,6 +2,7 @@
 #include "eval/evaluator.h"
 
 #include "common/error.h"
+#include "eval/math_threads.h"
 #include "eval/dataset.h"
 #include "io/checkpoint.h"
 #include "io/torch_tensor.h"
@@ -104,23 +105,11 @@ std::vector<EvalTask> loadEvalTasks(const ModelSet& set, const std::string& spli
     return out;
 }
 
-namespace {
-
-// Restores torch's intra-op thread count when evaluation ends.
-class IntraOpThreads {
-public:
-    explicit IntraOpThreads(int n) : m_before(at::get_num_threads()) { at::set_num_threads(n); }
-    ~IntraOpThreads() { at::set_num_threads(m_before); }
-
-private:
-    int m_before;
-};
-
-} // namespace
-
 EvalResult evaluateBackbone(Backbone& backbone, const std::vector<EvalTask>& tasks, int64_t batchSize,
                             Progress& progress, const CancelToken& cancel)
 {
+    if (batchSize <= 0)
+        throw InputError("evaluation batch size must be positive, got " + std::to_string(batchSize));
     struct Batch {
         std::size_t task;
         int64_t start, end;
@@ -133,11 +122,13 @@ EvalResult evaluateBackbone(Backbone& backbone, const std::vector<EvalTask>& tas
         for (int64_t start = 0; start < n; start += batchSize)
             batches.push_back({i, start, std::min(n, start + batchSize)});
     }
-    // Both cores as whole batches on separate threads (one intra-op thread each): small batches
-    // scale better this way than with torch's intra-op threads, which stall on busy machines.
-    const int workers = static_cast<int>(std::max<std::size_t>(
-        1, std::min<std::size_t>(batches.size(), std::max(1u, std::thread::hardware_concurrency()))));
-    IntraOpThreads single(1);
+    // Whole batches run in parallel, one thread per core torch may use (at::get_num_threads(), as
+    // the caller configured it); the ops inside a batch stay on its thread (OpenMP count of that
+    // thread only; OpenBLAS while evaluations run). Small batches scale far better this way than
+    // with parallelism inside each op. Batches are handed out dynamically: cores are shared.
+    const int64_t workers =
+        std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), static_cast<int64_t>(batches.size())));
+    SingleThreadedBlas blasOnCallingThread;
     std::vector<std::atomic<int64_t>> correct(tasks.size());
     std::atomic<std::size_t> next{0};
     std::atomic<int64_t> done{0};
@@ -145,30 +136,37 @@ EvalResult evaluateBackbone(Backbone& backbone, const std::vector<EvalTask>& tas
     std::mutex failureMutex;
     auto work = [&] {
         try {
+            SerialOpsOnThisThread serialOps;
             c10::InferenceMode inference;
             for (std::size_t b; (b = next.fetch_add(1)) < batches.size();) {
                 throwIfCancelled(cancel);
                 const Batch& batch = batches[b];
                 const EvalTask& task = tasks[batch.task];
                 at::Tensor embeds = backbone.embed(task.inputs.slice(0, batch.start, batch.end));
-                if (embeds.size(1) != task.head.weight.size(1))
-                    throw InputError({}, task.name, "backbone embeddings have " + std::to_string(embeds.size(1)) +
-                                                       " features, the head expects " +
-                                                       std::to_string(task.head.weight.size(1)));
+                if (embeds.dim() != 2 || embeds.size(1) != task.head.weight.size(1))
+                    throw InputError({}, task.name, "backbone embeddings have shape " + std::string(c10::str(embeds.sizes())) +
+                                                       ", the head expects " + std::to_string(task.head.weight.size(1)) +
+                                                       " features");
                 at::Tensor predicted = task.head.logits(embeds).argmax(1);
                 correct[batch.task] += predicted.eq(task.labels.slice(0, batch.start, batch.end)).sum().item<int64_t>();
                 const int64_t d = done += batch.end - batch.start;
                 progress.update(static_cast<double>(d), static_cast<double>(total), "evaluating " + task.name);
             }
+        } catch (const c10::Error& e) {
+            std::lock_guard<std::mutex> lock(failureMutex);
+            if (!failure)
+                failure = std::make_exception_ptr(
+                    InputError("evaluation failed: " + std::string(e.what_without_backtrace())));
+            next = batches.size(); // stop the other workers
         } catch (...) {
             std::lock_guard<std::mutex> lock(failureMutex);
             if (!failure)
                 failure = std::current_exception();
-            next = batches.size(); // stop the other workers
+            next = batches.size();
         }
     };
     std::vector<std::thread> threads;
-    for (int i = 1; i < workers; ++i)
+    for (int64_t i = 1; i < workers; ++i)
         threads.emplace_back(work);
     work();
     for (std::thread& t : threads)

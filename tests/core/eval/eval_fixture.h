@@ -65,4 +65,45 @@ inline std::string writeProject(const std::string& dir)
     return dir + "/p.mergelab.json";
 }
 
+// A project where merges matter: a random tiny ViT base, two fine-tunes (base + noise), two tasks
+// (3 classes each) with random heads and labels, test and val splits of 24 samples. Writes into dir:
+// config.json, base/m0/m1.safetensors, heads.safetensors, t0/t1.h5, two.mergelab.json; returns the
+// project path. Deterministic for a seed.
+inline std::string writeTwoModelProject(const std::string& dir, uint64_t seed = 7)
+{
+    at::manual_seed(seed);
+    const char* config = R"({"hidden_size": 8, "intermediate_size": 16, "num_hidden_layers": 2,
+        "num_attention_heads": 2, "image_size": 4, "patch_size": 2, "num_channels": 1, "projection_dim": 4})";
+    std::ofstream(dir + "/config.json") << config;
+    mergelab::ClipVitBackbone vit(mergelab::ClipVisionConfig::fromJson(config, "config.json"));
+    std::map<std::string, at::Tensor> base;
+    for (const auto& [name, t] : vit.parameters())
+        base[name] = t.detach().clone();
+    writeTensors(dir + "/base.safetensors", base);
+    for (const char* m : {"m0", "m1"}) {
+        std::map<std::string, at::Tensor> model;
+        for (const auto& [name, t] : base)
+            model[name] = t + 0.3 * at::randn(t.sizes());
+        writeTensors(dir + "/" + m + ".safetensors", model);
+    }
+    writeTensors(dir + "/heads.safetensors", {{"t0.weight", at::randn({3, 4})}, {"t1.weight", at::randn({3, 4})},
+                                              {"t0.bias", at::randn({3})}, {"t1.bias", at::randn({3})}});
+    for (const char* t : {"t0", "t1"}) {
+        std::map<std::string, mergelab::LabeledImages> splits;
+        for (const char* split : {"test", "val"})
+            splits[split] = {at::randint(0, 256, {24, 1, 4, 4}).to(at::kByte), at::randint(0, 3, {24}).to(at::kLong)};
+        mergelab::writeDataset(dir + "/" + t + ".h5", t, {"a", "b", "c"}, splits, {0.5}, {0.5});
+    }
+    std::ofstream(dir + "/two.mergelab.json") << R"({"format": "mergelab-project", "version": 1, "name": "two",
+        "base": {"name": "base", "path": "base.safetensors"},
+        "models": [{"name": "m0", "path": "m0.safetensors", "color": "#123456", "task": "t0"},
+                   {"name": "m1", "path": "m1.safetensors", "color": "#654321", "task": "t1"}],
+        "architecture": {"type": "clip_vit", "config": "config.json"},
+        "tasks": [{"name": "t0", "dataset": "t0.h5", "head": "heads.safetensors", "head_tensor": "t0.weight",
+                   "head_bias": "t0.bias"},
+                  {"name": "t1", "dataset": "t1.h5", "head": "heads.safetensors", "head_tensor": "t1.weight",
+                   "head_bias": "t1.bias", "normalize": true}]})";
+    return dir + "/two.mergelab.json";
+}
+
 } // namespace evalfixture
