@@ -20,7 +20,7 @@ PACKAGES=(
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev libxkbcommon-dev libgl-dev
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libhdf5-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libfreetype-dev
-  dataset-fashion-mnist fonts-dejavu-core fonts-freefont-ttf fonts-liberation2
+  dataset-fashion-mnist fonts-dejavu-core fonts-freefont-ttf fonts-liberation2 fonts-noto-cjk
   xvfb xauth
 )
 
