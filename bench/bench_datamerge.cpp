@@ -1,9 +1,13 @@
 // Times one step of each data-driven merge on a random ViT-B/32-sized CLIP (hidden 768, 12 layers,
-// patch 32, image 224). Run by hand:  build/bench/bench_datamerge [tasks=2] [samples=4]
+// patch 32, image 224), or the pieces of a training step on a project (the demo set). Run by hand:
+//   build/bench/bench_datamerge [tasks=2] [samples=4]
+//   build/bench/bench_datamerge --project demo.mergelab.json [steps=20] [threads=0: default]
 #include "datamerge/data_merge_job.h"
+#include "io/model_set.h"
 #include "io/runtime.h"
 
 #include <ATen/ATen.h>
+#include <torch/csrc/autograd/grad_mode.h>
 
 #include <sys/resource.h>
 
@@ -32,9 +36,78 @@ void timed(const char* what, F&& fn)
 }
 } // namespace
 
+// Per-step cost of AdaMerging / WEMoE on a project: one step = one batch of 16 per task.
+int benchProject(const std::string& path, int64_t steps, int workers)
+{
+    DataMergeInputs in;
+    timed("load project (test split, all samples)", [&] { in = loadDataMergeInputs(ModelSet::load(path), "test", -1); });
+    std::printf("\n%lld tasks, %d intra-op threads by default, %d task workers (0: one per core), %lld steps per "
+                "row:\n\n",
+                static_cast<long long>(in.numTasks()), at::get_num_threads(), workers, static_cast<long long>(steps));
+    std::printf("| %-46s | %8s | %6s |\n|---|---:|---:|\n", "per step", "ms", "peak GiB");
+    NullProgress progress;
+    CancelToken cancel;
+    auto perStep = [&](const char* what, auto&& fn) {
+        fn(); // warm-up
+        const auto start = std::chrono::steady_clock::now();
+        for (int64_t s = 0; s < steps; ++s)
+            fn();
+        const double ms = 1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+                          static_cast<double>(steps);
+        std::printf("| %-46s | %8.2f | %6.2f |\n", what, ms, peakGiB());
+        std::fflush(stdout);
+    };
+    std::mt19937_64 rng(0);
+    perStep("forward, 16 images x T tasks, default threads", [&] {
+        at::NoGradGuard g;
+        for (const EvalTask& t : in.tasks)
+            vitForward(in.config, in.base, sampleRows(t.inputs, 16, rng));
+    });
+    perStep("forward, 16 images x T tasks, 1 thread", [&] {
+        at::NoGradGuard g;
+        SingleIntraOpThread single;
+        for (const EvalTask& t : in.tasks)
+            vitForward(in.config, in.base, sampleRows(t.inputs, 16, rng));
+    });
+    perStep("forward + backward, 16 x T, 1 thread", [&] {
+        torch::AutoGradMode grad(true);
+        SingleIntraOpThread single;
+        TensorMap leaves;
+        for (const auto& [n, t] : in.base)
+            leaves[n] = t.detach().requires_grad_(true);
+        for (const EvalTask& t : in.tasks)
+            meanEntropy(t.head.logits(vitForward(in.config, leaves, sampleRows(t.inputs, 16, rng)))).backward();
+    });
+    for (bool layerWise : {false, true}) {
+        AdaMergingOptions o;
+        o.layerWise = layerWise;
+        o.train.steps = steps;
+        o.train.workers = workers;
+        const auto start = std::chrono::steady_clock::now();
+        runAdaMerging(in, o, progress, cancel);
+        const double ms = 1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+                          static_cast<double>(steps);
+        std::printf("| %-46s | %8.2f | %6.2f |\n", layerWise ? "AdaMerging layer-wise step" : "AdaMerging task-wise step",
+                    ms, peakGiB());
+    }
+    std::shared_ptr<WeMoeModel> model = WeMoeModel::upcycle(in, WeMoeConfig(), 0);
+    TrainOptions t;
+    t.steps = steps;
+    t.learningRate = 1e-4;
+    t.workers = workers;
+    const auto start = std::chrono::steady_clock::now();
+    trainWeMoe(*model, in.tasks, t, progress, cancel);
+    const double ms =
+        1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(steps);
+    std::printf("| %-46s | %8.2f | %6.2f |\n", "WEMoE router step", ms, peakGiB());
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
     initTorchRuntime();
+    if (argc > 2 && std::string(argv[1]) == "--project")
+        return benchProject(argv[2], argc > 3 ? std::atoll(argv[3]) : 20, argc > 4 ? std::atoi(argv[4]) : 0);
     const int64_t tasks = argc > 1 ? std::atoll(argv[1]) : 2;
     const int64_t samples = argc > 2 ? std::atoll(argv[2]) : 4;
     at::manual_seed(0);

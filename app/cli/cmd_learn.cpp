@@ -8,7 +8,11 @@
 #include "eval/evaluator.h"
 #include "io/model_set.h"
 
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -31,8 +35,53 @@ struct LearnArgs {
     std::string fisherLabel = "sample";
     std::string evalSplit;
     int64_t evalLimit = -1;
+    std::string report;
+    int workers = 0;
     bool quiet = false;
 };
+
+// --report: per-step loss and coefficients, the final λ, and for WEMoE the mean routing weight per
+// (input task, block, task vector) on each task's first 500 inputs of the method's split.
+void writeReport(const std::string& path, const DataMergeJob& job, DataMergeMethod method, double seconds,
+                 const DataMergeInputs& in)
+{
+    nlohmann::json j = {{"method", dataMergeMethodName(method)}, {"seconds", seconds}};
+    nlohmann::json steps = nlohmann::json::array();
+    for (const StepReport& r : job.steps())
+        steps.push_back({{"step", r.step}, {"loss", r.loss}, {"coefficients", r.coefficients}});
+    j["steps"] = std::move(steps);
+    if (job.lambdas().defined()) {
+        at::Tensor l = job.lambdas().to(at::kDouble).contiguous();
+        if (l.dim() == 1) {
+            j["lambdas"] = std::vector<double>(l.data_ptr<double>(), l.data_ptr<double>() + l.numel());
+        } else {
+            nlohmann::json rows = nlohmann::json::array();
+            for (int64_t i = 0; i < l.size(0); ++i)
+                rows.push_back(std::vector<double>(l[i].data_ptr<double>(), l[i].data_ptr<double>() + l.size(1)));
+            j["lambdas"] = std::move(rows);
+            j["lambda_tensors"] = vitParameterNames(in.config);
+        }
+    }
+    if (job.wemoe()) {
+        nlohmann::json routing = nlohmann::json::object();
+        for (const EvalTask& t : in.tasks) {
+            at::Tensor r = meanRouting(*job.wemoe(), t.inputs.slice(0, 0, std::min<int64_t>(500, t.inputs.size(0))), 256,
+                                       interruptToken())
+                               .to(at::kDouble)
+                               .contiguous();
+            nlohmann::json rows = nlohmann::json::array();
+            for (int64_t layer = 0; layer < r.size(0); ++layer)
+                rows.push_back(std::vector<double>(r[layer].data_ptr<double>(), r[layer].data_ptr<double>() + r.size(1)));
+            routing[t.name] = std::move(rows);
+        }
+        j["routing"] = std::move(routing);
+        j["tasks"] = job.wemoe()->config().taskNames;
+    }
+    std::ofstream out(path);
+    out << j.dump(1) << "\n";
+    if (!out.flush())
+        throw IoError(path, {}, "cannot write the report");
+}
 
 int runLearn(const LearnArgs& args)
 {
@@ -67,7 +116,9 @@ int runLearn(const LearnArgs& args)
         if (args.batch > 0)
             t->batchSize = args.batch;
         t->seed = args.seed;
+        t->workers = args.workers;
     }
+    request.fisher.workers = args.workers;
 
     const auto start = std::chrono::steady_clock::now();
     DataMergeJob job(inputs, request);
@@ -77,6 +128,8 @@ int runLearn(const LearnArgs& args)
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::cerr << dataMergeMethodName(*method) << ": " << seconds << " s" << (args.output.empty() ? "" : ", wrote " + args.output)
               << std::endl;
+    if (!args.report.empty())
+        writeReport(args.report, job, *method, seconds, *inputs);
     inputs.reset();
 
     if (args.evalSplit.empty())
@@ -119,6 +172,9 @@ const bool registered = registerVerb("learn-merge", [](CLI::App& app) {
     sub->add_option("--fisher-label", args->fisherLabel, "sample (y ~ p(y|x), default) | argmax")->default_val("sample");
     sub->add_option("--eval", args->evalSplit, "Evaluate the result on this split and print JSON");
     sub->add_option("--eval-limit", args->evalLimit, "Samples per task for --eval (default: all)");
+    sub->add_option("--report", args->report,
+                    "Write JSON: loss and coefficients per step, final lambdas, WEMoE mean routing per task");
+    sub->add_option("--workers", args->workers, "Tasks computed side by side per step (default 0: one per core)");
     sub->add_flag("-q,--quiet", args->quiet, "No progress bar");
     return std::function<int()>([args] { return runLearn(*args); });
 });

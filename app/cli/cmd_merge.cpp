@@ -4,6 +4,7 @@
 #include "cli/terminal.h"
 
 #include "common/error.h"
+#include "datamerge/recipe_data.h"
 #include "merge/merge_job.h"
 #include "merge/recipe.h"
 
@@ -104,9 +105,36 @@ Recipe buildRecipe(const MergeArgs& a)
     return r;
 }
 
+// fisher / regmean / adamerging / adamerging-layerwise / wemoe: the recipe's `data` section says
+// where the inputs come from (docs/recipes.md); the merge runs in memory as a DataMergeJob.
+int runDataMerge(const Recipe& recipe, const MergeArgs& a)
+{
+    const ModelSet set = dataMergeProject(recipe);
+    const DataMergeRequest request = dataMergeRequest(recipe, a.output);
+    const std::string split = dataMergeSplit(recipe);
+    const int64_t samples = dataMergeSamples(recipe);
+    if (a.dryRun) {
+        std::printf("%s on %zu fine-tunes of %s, %s split, %s per task\n", recipe.method.c_str(), set.models.size(),
+                    set.base.path.c_str(), split.c_str(),
+                    samples > 0 ? (std::to_string(samples) + " samples").c_str() : "all samples");
+        return kExitOk;
+    }
+    if (a.output.empty())
+        throw InputError("-o OUT is required (or --dry-run)");
+    auto inputs = std::make_shared<DataMergeInputs>(loadDataMergeInputs(set, split, samples));
+    DataMergeJob job(inputs, request);
+    TerminalProgress progress(a.quiet);
+    job.run(progress, interruptToken());
+    progress.finish();
+    std::printf("wrote %s\n", a.output.c_str());
+    return kExitOk;
+}
+
 int runMerge(const MergeArgs& a)
 {
     const Recipe recipe = buildRecipe(a);
+    if (isDataMergeRecipe(recipe))
+        return runDataMerge(recipe, a);
     MergeOptions options;
     options.allowMissing = a.allowMissing;
     options.strict = a.strict;
@@ -148,6 +176,9 @@ std::string methodsHelp()
          "  mergelab-cli merge --method ties --base B --model M1 --model M2 --weight 0.5 --density 0.2 -o OUT\n"
          "  mergelab-cli merge --method slerp --base A --model B --t 0.3 -o out.safetensors --dtype bf16\n"
          "  mergelab-cli merge recipe.json --dry-run\n"
+         "Merges that learn from data (recipe with a 'data' section: project or config + HDF5 tasks, split,\n"
+         "samples, steps, lr, batch, seed): fisher, regmean, adamerging, adamerging-layerwise, wemoe\n"
+         "  (parameters alpha, lambda, epsilon, router_hidden, fisher_argmax; docs/recipes.md)\n"
          "Recipe format and parameter gradients/filters: docs/recipes.md";
     return o.str();
 }

@@ -7,10 +7,18 @@
 #include "io/torch_tensor.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <torch/csrc/autograd/grad_mode.h>
 
+#include <atomic>
+#include <dlfcn.h>
+#include <optional>
 #include <cstdio>
+#include <exception>
+#include <mutex>
 #include <numeric>
 #include <sstream>
+#include <thread>
 
 namespace mergelab {
 
@@ -138,6 +146,108 @@ void saveTensorMap(const std::string& path, const TensorMap& tensors, const std:
     for (const auto& [name, t] : ordered)
         writer->write(fromTorch(name, t));
     writer->commit();
+}
+
+SingleIntraOpThread::SingleIntraOpThread() : m_before(at::get_num_threads())
+{
+    if (m_before != 1)
+        at::set_num_threads(1);
+}
+
+SingleIntraOpThread::~SingleIntraOpThread()
+{
+    if (m_before != 1)
+        at::set_num_threads(m_before);
+}
+
+namespace {
+// OpenBLAS (pthread build, Debian's default) keeps its own thread pool, process-wide: two threads
+// calling it at once with that pool active made a step 10x slower. Looked up at run time because
+// torch may use another BLAS.
+class SingleThreadedBlas {
+public:
+    SingleThreadedBlas()
+    {
+        m_set = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+        auto get = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+        if (m_set && get) {
+            m_before = get();
+            m_set(1);
+        }
+    }
+    ~SingleThreadedBlas()
+    {
+        if (m_set && m_before > 0)
+            m_set(m_before);
+    }
+
+private:
+    void (*m_set)(int) = nullptr;
+    int m_before = 0;
+};
+std::mutex blasMutex; // SingleThreadedBlas changes process state: one forEachTask at a time sets it
+} // namespace
+
+void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel)
+{
+    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int threads = static_cast<int>(std::min<int64_t>(count, workers > 0 ? workers : cores));
+    std::unique_lock<std::mutex> blasLock(blasMutex, std::defer_lock);
+    std::optional<SingleThreadedBlas> blas;
+    if (threads > 1 && blasLock.try_lock())
+        blas.emplace();
+    std::atomic<int64_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failureMutex;
+    auto work = [&] {
+        SingleIntraOpThread single; // per thread with OpenMP: set in every worker
+        try {
+            torch::AutoGradMode grad(true);
+            for (int64_t i; (i = next.fetch_add(1)) < count;) {
+                throwIfCancelled(cancel);
+                fn(i);
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(failureMutex);
+            if (!failure)
+                failure = std::current_exception();
+            next = count; // the other workers stop after their current item
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t)
+        pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool)
+        t.join();
+    if (failure)
+        std::rethrow_exception(failure);
+}
+
+bool isValidationStep(const TrainOptions& options, int64_t step)
+{
+    if (!options.validation || options.validation->empty() || options.validateEvery <= 0)
+        return false;
+    return step % options.validateEvery == 0 || step == options.steps;
+}
+
+std::vector<double> taskAccuracies(const std::function<at::Tensor(const at::Tensor&)>& embed,
+                                   const std::vector<EvalTask>& tasks, const CancelToken& cancel)
+{
+    at::NoGradGuard noGrad;
+    std::vector<double> out;
+    for (const EvalTask& task : tasks) {
+        int64_t correct = 0;
+        const int64_t n = task.inputs.size(0);
+        for (int64_t start = 0; start < n; start += 256) {
+            throwIfCancelled(cancel);
+            const int64_t end = std::min(n, start + 256);
+            at::Tensor predicted = task.head.logits(embed(task.inputs.slice(0, start, end))).argmax(1);
+            correct += predicted.eq(task.labels.slice(0, start, end)).sum().item<int64_t>();
+        }
+        out.push_back(n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0);
+    }
+    return out;
 }
 
 std::string formatStep(const StepReport& r)

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -40,6 +41,13 @@ struct StepReport {
     int64_t steps = 0;
     double loss = 0;                  // mean prediction entropy over the step's task batches
     std::vector<double> coefficients; // AdaMerging: λ (task-wise) or per-task means (layer-wise)
+    // Filled on validation steps only (TrainOptions::validateEvery): top-1 accuracy per validation
+    // task of the model after this step, in [0, 1].
+    std::vector<double> validation;
+    // WEMoE on validation steps: per validation task, its mean routing weight per block and task
+    // vector, row-major [layers x T] (routingLayers rows).
+    std::vector<std::vector<double>> routing;
+    int64_t routingLayers = 0;
 };
 using StepCallback = std::function<void(const StepReport&)>;
 
@@ -50,7 +58,48 @@ struct TrainOptions {
     int64_t batchSize = 16; // per task and step
     uint64_t seed = 0;
     StepCallback onStep; // called after each step (any thread: the job's)
+    // Threads that run the tasks' batches of a step side by side (0: one per core). Each uses one
+    // intra-op thread: on 2 shared cores torch's own intra-op threads made a step 10-40x slower.
+    int workers = 0;
+    // Labelled tasks (same order as the training tasks) evaluated every `validateEvery` steps
+    // (0: never) and after the last step; results go into StepReport::validation.
+    std::shared_ptr<const std::vector<EvalTask>> validation;
+    int64_t validateEvery = 0;
 };
+
+// TrainOptions with these steps and learning rate, defaults otherwise.
+inline TrainOptions makeTrainOptions(int64_t steps, double learningRate)
+{
+    TrainOptions o;
+    o.steps = steps;
+    o.learningRate = learningRate;
+    return o;
+}
+
+// Runs fn(i) for every i in [0, count) on up to `workers` threads (0: one per core; the caller is
+// one of them). Each thread runs with one intra-op thread and autograd enabled. Cancellation is
+// checked before each item; the first exception is rethrown after all threads stopped.
+void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel);
+
+// Sets this thread's torch intra-op thread count to 1 for its lifetime (small ViT ops thrash with
+// more on a busy machine); restores the previous count.
+class SingleIntraOpThread {
+public:
+    SingleIntraOpThread();
+    ~SingleIntraOpThread();
+    SingleIntraOpThread(const SingleIntraOpThread&) = delete;
+    SingleIntraOpThread& operator=(const SingleIntraOpThread&) = delete;
+
+private:
+    int m_before;
+};
+
+// Whether `options` asks for a validation at `step` (every validateEvery steps and the last one).
+bool isValidationStep(const TrainOptions& options, int64_t step);
+
+// Top-1 accuracy per task of `embed` (inputs -> image embeddings), without autograd, batches of 256.
+std::vector<double> taskAccuracies(const std::function<at::Tensor(const at::Tensor&)>& embed,
+                                   const std::vector<EvalTask>& tasks, const CancelToken& cancel);
 
 // Mean Shannon entropy (nats) of softmax(logits) over the batch.
 at::Tensor meanEntropy(const at::Tensor& logits);

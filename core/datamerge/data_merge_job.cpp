@@ -54,10 +54,21 @@ std::string DataMergeJob::name() const
 void DataMergeJob::run(Progress& progress, const CancelToken& cancel)
 {
     const DataMergeInputs& in = *m_inputs;
-    nlohmann::json recipe = {{"method", dataMergeMethodName(m_request.method)}};
-    switch (m_request.method) {
+    DataMergeRequest request = m_request;
+    m_steps.clear();
+    // Keep every step's report, then pass it on to the caller's callback.
+    for (TrainOptions* t : {&request.ada.train, &request.wemoe.train}) {
+        StepCallback next = t->onStep;
+        t->onStep = [this, next](const StepReport& r) {
+            m_steps.push_back(r);
+            if (next)
+                next(r);
+        };
+    }
+    nlohmann::json recipe = {{"method", dataMergeMethodName(request.method)}};
+    switch (request.method) {
     case DataMergeMethod::Fisher: {
-        const FisherOptions& o = m_request.fisher;
+        const FisherOptions& o = request.fisher;
         m_merged = runFisherMerge(in, o, progress, cancel);
         recipe["samples"] = o.samplesPerTask;
         recipe["label"] = o.label;
@@ -66,14 +77,14 @@ void DataMergeJob::run(Progress& progress, const CancelToken& cancel)
         break;
     }
     case DataMergeMethod::RegMean:
-        m_merged = runRegMean(in, m_request.regmean, progress, cancel);
-        recipe["samples"] = m_request.regmean.samplesPerTask;
-        recipe["alpha"] = m_request.regmean.alpha;
+        m_merged = runRegMean(in, request.regmean, progress, cancel);
+        recipe["samples"] = request.regmean.samplesPerTask;
+        recipe["alpha"] = request.regmean.alpha;
         break;
     case DataMergeMethod::AdaMergingTaskWise:
     case DataMergeMethod::AdaMergingLayerWise: {
-        AdaMergingOptions o = m_request.ada;
-        o.layerWise = m_request.method == DataMergeMethod::AdaMergingLayerWise;
+        AdaMergingOptions o = request.ada;
+        o.layerWise = request.method == DataMergeMethod::AdaMergingLayerWise;
         AdaMergingResult r = runAdaMerging(in, o, progress, cancel);
         m_merged = std::move(r.merged);
         m_lambdas = r.lambdas;
@@ -86,19 +97,19 @@ void DataMergeJob::run(Progress& progress, const CancelToken& cancel)
         break;
     }
     case DataMergeMethod::WeMoe: {
-        m_wemoe = WeMoeModel::upcycle(in, m_request.wemoe.model, m_request.wemoe.train.seed);
-        m_losses = trainWeMoe(*m_wemoe, in.tasks, m_request.wemoe.train, progress, cancel);
+        m_wemoe = WeMoeModel::upcycle(in, request.wemoe.model, request.wemoe.train.seed);
+        m_losses = trainWeMoe(*m_wemoe, in.tasks, request.wemoe.train, progress, cancel);
         break;
     }
     }
     throwIfCancelled(cancel);
-    if (m_request.output.empty())
+    if (request.output.empty())
         return;
-    progress.update(1, 1, "writing " + m_request.output);
+    progress.update(1, 1, "writing " + request.output);
     if (m_wemoe)
-        m_wemoe->save(m_request.output);
+        m_wemoe->save(request.output);
     else
-        saveTensorMap(m_request.output, m_merged, {{"mergelab_recipe", recipe.dump()}});
+        saveTensorMap(request.output, m_merged, {{"mergelab_recipe", recipe.dump()}});
 }
 
 } // namespace mergelab

@@ -46,6 +46,8 @@ public:
     const at::Tensor& lambdas() const { return m_lambdas; }
     // Loss per training step (AdaMerging, WEMoE).
     const std::vector<double>& losses() const { return m_losses; }
+    // Every step's report (AdaMerging, WEMoE): loss, coefficients, validation when asked.
+    const std::vector<StepReport>& steps() const { return m_steps; }
 
 private:
     std::shared_ptr<const DataMergeInputs> m_inputs;
@@ -54,6 +56,7 @@ private:
     std::shared_ptr<WeMoeModel> m_wemoe;
     at::Tensor m_lambdas;
     std::vector<double> m_losses;
+    std::vector<StepReport> m_steps;
 };
 
 } // namespace mergelab

@@ -7,6 +7,8 @@
 #include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include <memory>
+#include <mutex>
 #include <random>
 
 namespace mergelab {
@@ -20,6 +22,7 @@ TensorMap diagonalFisher(const ClipVisionConfig& config, const TensorMap& weight
     if (options.batchSize < 1 || options.samplesPerTask < 1)
         throw InputError({}, {}, "fisher samples and batch size must be positive");
     torch::AutoGradMode grad(true);
+    SingleIntraOpThread single;
     const std::vector<std::string> names = vitParameterNames(config);
     TensorMap params;
     std::vector<at::Tensor> leaves;
@@ -89,6 +92,44 @@ TensorMap fisherMerge(const DataMergeInputs& in, const std::vector<TensorMap>& f
     return out;
 }
 
+namespace {
+// Sums the progress of tasks running side by side (each reports its own done count).
+class TaskSumProgress {
+public:
+    TaskSumProgress(Progress& outer, std::size_t tasks, double total) : m_outer(outer), m_done(tasks, 0.0), m_total(total) {}
+    Progress& forTask(std::size_t task, double start)
+    {
+        m_parts.emplace_back(new Part(*this, task, start));
+        return *m_parts.back();
+    }
+
+private:
+    struct Part : Progress {
+        Part(TaskSumProgress& sum, std::size_t task, double start) : m_sum(sum), m_task(task), m_start(start) {}
+        void update(double done, double, const std::string& message) override
+        {
+            double sum = 0;
+            {
+                std::lock_guard<std::mutex> lock(m_sum.m_mutex);
+                m_sum.m_done[m_task] = done - m_start;
+                for (double d : m_sum.m_done)
+                    sum += d;
+            }
+            m_sum.m_outer.update(sum, m_sum.m_total, message);
+        }
+        void log(const std::string& line) override { m_sum.m_outer.log(line); }
+        TaskSumProgress& m_sum;
+        std::size_t m_task;
+        double m_start;
+    };
+    Progress& m_outer;
+    std::vector<double> m_done;
+    double m_total;
+    std::mutex m_mutex;
+    std::vector<std::unique_ptr<Part>> m_parts;
+};
+} // namespace
+
 TensorMap runFisherMerge(const DataMergeInputs& in, const FisherOptions& options, Progress& progress,
                          const CancelToken& cancel)
 {
@@ -96,20 +137,23 @@ TensorMap runFisherMerge(const DataMergeInputs& in, const FisherOptions& options
     double total = 0;
     for (const EvalTask& t : in.tasks)
         total += static_cast<double>(std::min(options.samplesPerTask, t.inputs.size(0)));
-    std::vector<TensorMap> fishers;
-    double done = 0;
-    for (int64_t i = 0; i < in.numTasks(); ++i) {
+    // Each fine-tune's Fisher is independent: tasks run side by side, one intra-op thread each.
+    TaskSumProgress sum(progress, in.finetuned.size(), total);
+    std::vector<Progress*> parts;
+    for (std::size_t i = 0; i < in.finetuned.size(); ++i)
+        parts.push_back(&sum.forTask(i, 0));
+    std::vector<TensorMap> fishers(in.finetuned.size());
+    forEachTask(in.numTasks(), options.workers, [&](int64_t i) {
+        const auto t = static_cast<std::size_t>(i);
         FisherOptions o = options;
         o.seed = options.seed + static_cast<uint64_t>(i);
-        const EvalTask& task = in.tasks[static_cast<std::size_t>(i)];
-        fishers.push_back(diagonalFisher(in.config, in.finetuned[static_cast<std::size_t>(i)], task, o, progress, cancel,
-                                         done, total));
-        done += static_cast<double>(std::min(options.samplesPerTask, task.inputs.size(0)));
-        double sum = 0;
-        for (const auto& [name, f] : fishers.back())
-            sum += f.sum().item<double>();
-        progress.log("Fisher of " + task.name + ": trace " + std::to_string(sum));
-    }
+        const EvalTask& task = in.tasks[t];
+        fishers[t] = diagonalFisher(in.config, in.finetuned[t], task, o, *parts[t], cancel);
+        double trace = 0;
+        for (const auto& [name, f] : fishers[t])
+            trace += f.sum().item<double>();
+        parts[t]->log("Fisher of " + task.name + ": trace " + std::to_string(trace));
+    }, cancel);
     return fisherMerge(in, fishers, options.epsilon);
 }
 

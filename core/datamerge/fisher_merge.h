@@ -15,6 +15,7 @@ struct FisherOptions {
     std::string label = "sample";
     double epsilon = 1e-8; // added to every Fisher entry: zero-Fisher coordinates fall back to the average
     uint64_t seed = 0;
+    int workers = 0; // fine-tunes whose Fisher is computed side by side (0: one per core)
 };
 
 // Diagonal Fisher of `weights` (one fine-tune) on `task`'s inputs, for every backbone tensor.

@@ -14,6 +14,7 @@ TensorMap collectGrams(const ClipVisionConfig& config, const TensorMap& weights,
     if (options.batchSize < 1 || options.samplesPerTask < 1)
         throw InputError({}, {}, "regmean samples and batch size must be positive");
     c10::InferenceMode inference;
+    SingleIntraOpThread single;
     TensorMap sums;
     std::map<std::string, int64_t> counts;
     VitHooks hooks;

@@ -5,6 +5,7 @@
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/optim/adam.h>
 
@@ -24,30 +25,58 @@ std::vector<double> trainWeMoe(WeMoeModel& model, const std::vector<EvalTask>& t
     torch::optim::Adam adam(params, torch::optim::AdamOptions(options.learningRate));
     std::mt19937_64 rng(options.seed);
     std::vector<double> losses;
+    const auto taskCount = static_cast<int64_t>(tasks.size());
     for (int64_t step = 1; step <= options.steps; ++step) {
         throwIfCancelled(cancel);
+        // Batches drawn up front in task order; per-task gradients summed in task order, so the run
+        // does not depend on how many workers computed them.
+        std::vector<at::Tensor> batches;
+        for (const EvalTask& task : tasks)
+            batches.push_back(sampleRows(task.inputs, options.batchSize, rng));
+        std::vector<std::vector<at::Tensor>> taskGrads(tasks.size());
+        std::vector<double> taskLoss(tasks.size());
+        forEachTask(taskCount, options.workers, [&](int64_t i) {
+            const auto t = static_cast<std::size_t>(i);
+            at::Tensor entropy =
+                meanEntropy(tasks[t].head.logits(model.forward(batches[t]))) / static_cast<double>(taskCount);
+            taskGrads[t] = torch::autograd::grad({entropy}, params, {}, false, false, true);
+            taskLoss[t] = entropy.item<double>();
+        }, cancel);
         adam.zero_grad();
-        double loss = 0;
-        for (const EvalTask& task : tasks) {
-            throwIfCancelled(cancel);
-            at::Tensor batch = sampleRows(task.inputs, options.batchSize, rng);
-            at::Tensor entropy = meanEntropy(task.head.logits(model.forward(batch))) / static_cast<double>(tasks.size());
-            entropy.backward(); // gradients accumulate over tasks; one task's graph alive at a time
-            loss += entropy.item<double>();
+        for (std::size_t p = 0; p < params.size(); ++p) {
+            at::Tensor g = at::zeros_like(params[p]);
+            for (const auto& perTask : taskGrads)
+                if (perTask[p].defined())
+                    g.add_(perTask[p]);
+            params[p].mutable_grad() = g;
         }
         adam.step();
+        double loss = 0;
+        for (double l : taskLoss)
+            loss += l;
         losses.push_back(loss);
         StepReport report;
         report.step = step;
         report.steps = options.steps;
         report.loss = loss;
+        if (isValidationStep(options, step)) {
+            report.validation = taskAccuracies([&](const at::Tensor& x) { return model.forward(x); },
+                                               *options.validation, cancel);
+            for (const EvalTask& v : *options.validation) {
+                at::Tensor r = meanRouting(model, v.inputs, 256, cancel).contiguous(); // [layers, T]
+                report.routingLayers = r.size(0);
+                report.routing.emplace_back(r.data_ptr<float>(), r.data_ptr<float>() + r.numel());
+            }
+        }
         progress.log("WEMoE " + formatStep(report));
         progress.update(static_cast<double>(step), static_cast<double>(options.steps), "training WEMoE routers");
         if (options.onStep)
             options.onStep(report);
     }
-    for (at::Tensor& p : params)
+    for (at::Tensor& p : params) {
         p.requires_grad_(false);
+        p.mutable_grad() = at::Tensor();
+    }
     return losses;
 }
 
@@ -62,6 +91,7 @@ std::shared_ptr<WeMoeModel> runWeMoe(const DataMergeInputs& in, const WeMoeOptio
 at::Tensor meanRouting(const WeMoeModel& model, const at::Tensor& inputs, int64_t batchSize, const CancelToken& cancel)
 {
     c10::InferenceMode inference;
+    SingleIntraOpThread single;
     at::Tensor sum;
     for (int64_t start = 0; start < inputs.size(0); start += batchSize) {
         throwIfCancelled(cancel);

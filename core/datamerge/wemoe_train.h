@@ -7,7 +7,7 @@ namespace mergelab {
 
 struct WeMoeOptions {
     WeMoeConfig model;                                                            // λ, router width and init
-    TrainOptions train{/*steps=*/1000, /*learningRate=*/1e-4, /*batchSize=*/16, /*seed=*/0, {}};
+    TrainOptions train = makeTrainOptions(/*steps=*/1000, /*learningRate=*/1e-4);
 };
 
 // Adam on the router parameters only; each step runs one batch per task (inputs of tasks[i],

@@ -69,6 +69,113 @@ void checkKeys(const json& obj, const std::set<std::string>& known, const std::s
             throw InputError("unsupported recipe key '" + where + it.key() + "'");
 }
 
+double numberValue(const json& v, const std::string& key)
+{
+    if (!v.is_number())
+        throw InputError("recipe key '" + key + "' must be a number");
+    return v.get<double>();
+}
+
+int64_t positiveValue(const json& v, const std::string& key)
+{
+    if (!v.is_number_integer() || v.get<int64_t>() < 1)
+        throw InputError("recipe key '" + key + "' must be a positive integer");
+    return v.get<int64_t>();
+}
+
+RecipeData dataFromJson(const json& d, const std::string& baseDir)
+{
+    if (!d.is_object())
+        throw InputError("recipe key 'data' must be an object (project or config + tasks, split, samples, steps, lr, "
+                         "batch, seed)");
+    checkKeys(d, {"project", "config", "tasks", "split", "samples", "steps", "lr", "batch", "seed"}, "data.");
+    RecipeData data;
+    if (d.contains("project"))
+        data.project = resolveRecipePath(stringValue(d["project"], "data.project"), baseDir);
+    if (d.contains("config"))
+        data.config = resolveRecipePath(stringValue(d["config"], "data.config"), baseDir);
+    if (d.contains("tasks")) {
+        if (!d["tasks"].is_array())
+            throw InputError("recipe key 'data.tasks' must be a list");
+        for (const json& t : d["tasks"]) {
+            if (!t.is_object())
+                throw InputError("recipe key 'data.tasks' must list {\"dataset\", \"head\", \"head_tensor\"} objects");
+            checkKeys(t, {"name", "dataset", "head", "head_tensor", "head_bias", "normalize"}, "data.tasks[].");
+            RecipeDataTask task;
+            for (const char* key : {"dataset", "head", "head_tensor"})
+                if (!t.contains(key))
+                    throw InputError(std::string("recipe key 'data.tasks[].") + key + "' is missing");
+            task.name = t.contains("name") ? stringValue(t["name"], "data.tasks[].name") : std::string();
+            task.dataset = resolveRecipePath(stringValue(t["dataset"], "data.tasks[].dataset"), baseDir);
+            task.head = resolveRecipePath(stringValue(t["head"], "data.tasks[].head"), baseDir);
+            task.headTensor = stringValue(t["head_tensor"], "data.tasks[].head_tensor");
+            if (t.contains("head_bias"))
+                task.headBias = stringValue(t["head_bias"], "data.tasks[].head_bias");
+            if (t.contains("normalize")) {
+                if (!t["normalize"].is_boolean())
+                    throw InputError("recipe key 'data.tasks[].normalize' must be true or false");
+                task.normalize = t["normalize"].get<bool>();
+            }
+            data.tasks.push_back(std::move(task));
+        }
+    }
+    if (data.project.empty() && data.config.empty())
+        throw InputError("recipe key 'data' needs 'project', or 'config' with 'tasks'");
+    if (d.contains("split"))
+        data.split = stringValue(d["split"], "data.split");
+    if (d.contains("samples"))
+        data.samples = positiveValue(d["samples"], "data.samples");
+    if (d.contains("steps")) {
+        if (!d["steps"].is_number_integer() || d["steps"].get<int64_t>() < 0)
+            throw InputError("recipe key 'data.steps' must be a non-negative integer");
+        data.steps = d["steps"].get<int64_t>();
+    }
+    if (d.contains("lr")) {
+        data.learningRate = numberValue(d["lr"], "data.lr");
+        if (!(data.learningRate > 0))
+            throw InputError("recipe key 'data.lr' must be positive");
+    }
+    if (d.contains("batch"))
+        data.batch = positiveValue(d["batch"], "data.batch");
+    if (d.contains("seed"))
+        data.seed = unsignedValue(d["seed"], "data.seed");
+    return data;
+}
+
+json dataToJson(const RecipeData& data)
+{
+    json d = json::object();
+    if (!data.project.empty())
+        d["project"] = data.project;
+    if (!data.config.empty())
+        d["config"] = data.config;
+    if (!data.tasks.empty()) {
+        json tasks = json::array();
+        for (const RecipeDataTask& t : data.tasks) {
+            json e = {{"dataset", t.dataset}, {"head", t.head}, {"head_tensor", t.headTensor}, {"normalize", t.normalize}};
+            if (!t.name.empty())
+                e["name"] = t.name;
+            if (!t.headBias.empty())
+                e["head_bias"] = t.headBias;
+            tasks.push_back(std::move(e));
+        }
+        d["tasks"] = std::move(tasks);
+    }
+    if (!data.split.empty())
+        d["split"] = data.split;
+    if (data.samples > 0)
+        d["samples"] = data.samples;
+    if (data.steps >= 0)
+        d["steps"] = data.steps;
+    if (data.learningRate > 0)
+        d["lr"] = data.learningRate;
+    if (data.batch > 0)
+        d["batch"] = data.batch;
+    if (data.seed)
+        d["seed"] = *data.seed;
+    return d;
+}
+
 } // namespace
 
 Recipe recipeFromJson(const json& j, const std::string& baseDir)
@@ -76,7 +183,7 @@ Recipe recipeFromJson(const json& j, const std::string& baseDir)
     if (!j.is_object())
         throw InputError("a recipe must be a JSON object");
     checkKeys(j, {"mergelab_recipe", "method", "base", "models", "parameters", "overrides", "out_dtype",
-                  "shard_size", "seed", "layer_patterns"},
+                  "shard_size", "seed", "layer_patterns", "data"},
               "");
     Recipe r;
     if (!j.contains("method"))
@@ -137,6 +244,8 @@ Recipe recipeFromJson(const json& j, const std::string& baseDir)
         for (const json& p : j["layer_patterns"])
             r.layerPatterns.push_back(stringValue(p, "layer_patterns[]"));
     }
+    if (j.contains("data"))
+        r.data = dataFromJson(j["data"], baseDir);
     return r;
 }
 
@@ -169,6 +278,8 @@ json recipeToJson(const Recipe& r)
     j["seed"] = r.seed;
     if (!r.layerPatterns.empty())
         j["layer_patterns"] = r.layerPatterns;
+    if (r.data)
+        j["data"] = dataToJson(*r.data);
     return j;
 }
 
