@@ -2,6 +2,12 @@
 // mergelab-cli merge, run as a process: flag form equals the recipe, --dry-run, --help, errors and
 // exit statuses, nothing left behind on failure.
 #include "cli_run.h"
+
+#include "../core/mergeability/tiny_project.h" // a tiny clip_vit project with heads and HDF5 datasets
+
+#include "datamerge/functional_vit.h"
+#include "eval/evaluator.h"
+
 #include <QtTest/QtTest>
 
 namespace {
@@ -22,6 +28,15 @@ QStringList tiesFlags()
 {
     return {"merge", "-q", "--method", "ties", "--base", kDir + "base.safetensors", "--model", kDir + "m1.safetensors",
             "--model", kDir + "m2.safetensors", "--weight", "0.5", "--density", "0.3"};
+}
+
+// Writes `json` to dir/name and returns the path.
+QString writeText(const QTemporaryDir& dir, const QString& name, const QByteArray& json)
+{
+    QFile f(dir.filePath(name));
+    f.open(QIODevice::WriteOnly);
+    f.write(json);
+    return dir.filePath(name);
 }
 
 } // namespace
@@ -102,6 +117,113 @@ private Q_SLOTS:
         if (exitCode == 1)
             QVERIFY2(r.err.contains("error: "), qPrintable(r.err));
         QVERIFY(!QFile::exists("/tmp/x"));
+    }
+
+    // Recipes with a `data` section (merges that learn from data): AdaMerging with 0 steps is task
+    // arithmetic at its initial λ, checked against the streaming merge engine's task_arithmetic.
+    void dataRecipeZeroStepsIsTaskArithmetic()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        tinyproject::writeProject(d);
+        const QString recipe = writeText(dir, "ada.json", R"({"method": "adamerging", "parameters": {"lambda": 0.3},
+            "data": {"project": "tiny.mergelab.json", "steps": 0}})");
+        const Run a = cli({"merge", "-q", recipe, "-o", dir.filePath("ada.safetensors")});
+        QVERIFY2(a.exitCode == 0, qPrintable(a.err));
+        const Run t = cli({"merge", "-q", "--method", "task_arithmetic", "--lambda", "0.3", "--base",
+                           dir.filePath("base.safetensors"), "--model", dir.filePath("a.safetensors"), "--model",
+                           dir.filePath("b.safetensors"), "-o", dir.filePath("ta.safetensors")});
+        QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+        const auto ada = mergelab::readCheckpointTensors(d + "/ada.safetensors");
+        const auto ta = mergelab::readCheckpointTensors(d + "/ta.safetensors");
+        QCOMPARE(ada.size(), ta.size());
+        for (const auto& [name, tensor] : ta)
+            QVERIFY2(at::allclose(ada.at(name), tensor, 1e-5, 1e-6), name.c_str());
+    }
+
+    // The same learned merge from a recipe and from learn-merge flags gives the same bytes; the
+    // project form equals the config + HDF5 tasks form; training moves it away from its start.
+    void dataRecipeEqualsLearnMerge_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<QString>("params");
+        QTest::addColumn<QString>("knobs");
+        QTest::addColumn<QStringList>("flags");
+        QTest::newRow("adamerging") << "adamerging" << R"({"lambda": 0.3})" << R"("steps": 3, "lr": 0.05, "batch": 8, "seed": 2)"
+                                    << QStringList{"--steps", "3", "--lr", "0.05", "--batch", "8", "--seed", "2"};
+        QTest::newRow("regmean") << "regmean" << R"({"alpha": 0.5})" << R"("samples": 32)"
+                                 << QStringList{"--samples", "32", "--alpha", "0.5"};
+        QTest::newRow("fisher") << "fisher" << "{}" << R"("samples": 8, "seed": 1)"
+                                << QStringList{"--samples", "8", "--seed", "1"};
+    }
+    void dataRecipeEqualsLearnMerge()
+    {
+        QFETCH(QString, method);
+        QFETCH(QString, params);
+        QFETCH(QString, knobs);
+        QFETCH(QStringList, flags);
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        tinyproject::writeProject(d);
+        const QString withProject = writeText(dir, "p.json", QStringLiteral(R"({"method": "%1", "parameters": %2,
+            "data": {"project": "tiny.mergelab.json", %3}})").arg(method, params, knobs).toUtf8());
+        const QString withTasks = writeText(dir, "t.json", QStringLiteral(R"({"method": "%1", "parameters": %2,
+            "base": "base.safetensors", "models": ["a.safetensors", "b.safetensors"],
+            "data": {"config": "config.json", %3, "tasks": [
+              {"name": "a", "dataset": "a.h5", "head": "heads.safetensors", "head_tensor": "a.weight", "normalize": true},
+              {"name": "b", "dataset": "b.h5", "head": "heads.safetensors", "head_tensor": "b.weight", "normalize": true}]}})")
+                                                               .arg(method, params, knobs)
+                                                               .toUtf8());
+        const Run p = cli({"merge", "-q", withProject, "-o", dir.filePath("p.safetensors")});
+        QVERIFY2(p.exitCode == 0, qPrintable(p.err));
+        QVERIFY(p.out.contains("wrote"));
+        const Run t = cli({"merge", "-q", withTasks, "-o", dir.filePath("t.safetensors")});
+        QVERIFY2(t.exitCode == 0, qPrintable(t.err));
+        const Run l = cli(QStringList{"learn-merge", "-q", "--project", dir.filePath("tiny.mergelab.json"), "-m", method,
+                                      "-o", dir.filePath("l.safetensors")}
+                          << flags);
+        QVERIFY2(l.exitCode == 0, qPrintable(l.err));
+        QCOMPARE(readAll(dir.filePath("p.safetensors")), readAll(dir.filePath("l.safetensors")));
+        QCOMPARE(readAll(dir.filePath("t.safetensors")), readAll(dir.filePath("l.safetensors")));
+        // Not a no-op: the result differs from task arithmetic at λ = 0.3.
+        const auto merged = mergelab::readCheckpointTensors(d + "/p.safetensors");
+        const auto base = mergelab::readCheckpointTensors(d + "/base.safetensors");
+        const auto a = mergelab::readCheckpointTensors(d + "/a.safetensors");
+        const auto b = mergelab::readCheckpointTensors(d + "/b.safetensors");
+        const std::string name = "vision_model.encoder.layers.0.mlp.fc1.weight";
+        const at::Tensor ta = base.at(name) + 0.3 * (a.at(name) - base.at(name)) + 0.3 * (b.at(name) - base.at(name));
+        QVERIFY(!at::allclose(merged.at(name), ta, 1e-5, 1e-6));
+    }
+
+    void dataRecipeErrors_data()
+    {
+        QTest::addColumn<QString>("recipe");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no data") << R"({"method": "wemoe", "base": "base.safetensors", "models": ["a.safetensors"]})"
+                                 << "needs a 'data' section";
+        QTest::newRow("unknown data key") << R"({"method": "wemoe", "data": {"project": "tiny.mergelab.json", "stepz": 3}})"
+                                          << "unsupported recipe key 'data.stepz'";
+        QTest::newRow("bad lr") << R"({"method": "adamerging", "data": {"project": "tiny.mergelab.json", "lr": -1}})"
+                                << "'data.lr' must be positive";
+        QTest::newRow("unknown parameter") << R"({"method": "regmean", "parameters": {"density": 0.2},
+            "data": {"project": "tiny.mergelab.json"}})" << "unknown parameter 'density'";
+        QTest::newRow("tasks without models") << R"({"method": "fisher", "base": "base.safetensors",
+            "data": {"config": "config.json", "tasks": [{"dataset": "a.h5", "head": "heads.safetensors", "head_tensor": "a.weight"}]}})"
+                                              << "one task per model";
+        QTest::newRow("missing dataset") << R"({"method": "regmean", "base": "base.safetensors", "models": ["a.safetensors"],
+            "data": {"config": "config.json", "tasks": [{"dataset": "nope.h5", "head": "heads.safetensors", "head_tensor": "a.weight"}]}})"
+                                         << "nope.h5";
+    }
+    void dataRecipeErrors()
+    {
+        QFETCH(QString, recipe);
+        QFETCH(QString, message);
+        QTemporaryDir dir;
+        tinyproject::writeProject(dir.path().toStdString());
+        const Run r = cli({"merge", "-q", writeText(dir, "r.json", recipe.toUtf8()), "-o", dir.filePath("out.safetensors")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("error: ") && r.err.contains(message), qPrintable(r.err));
+        QVERIFY(!QFile::exists(dir.filePath("out.safetensors")));
     }
 };
 
