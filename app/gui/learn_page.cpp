@@ -1,16 +1,386 @@
 #include "learn_page.h"
 
+#include "gui_job_runner.h"
+#include "heatmap_widget.h"
+#include "line_chart_view.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPointer>
+#include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace mergelab::gui {
 
-LearnPage::LearnPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_jobs(jobs)
+namespace {
+const char* kChannel = "learn";
+
+QSpinBox* spin(QWidget* parent, int lo, int hi, int value, const QString& name)
 {
-    auto* layout = new QVBoxLayout(this);
-    layout->addWidget(new QLabel(tr("Open a model set to use this page."), this));
+    auto* s = new QSpinBox(parent);
+    s->setRange(lo, hi);
+    s->setValue(value);
+    s->setAccessibleName(name);
+    return s;
 }
 
-void LearnPage::setProject(const ProjectSummary& project) { m_project = project; }
+QDoubleSpinBox* doubleSpin(QWidget* parent, double lo, double hi, double value, int decimals, const QString& name)
+{
+    auto* s = new QDoubleSpinBox(parent);
+    s->setRange(lo, hi);
+    s->setDecimals(decimals);
+    s->setSingleStep(std::pow(10.0, -decimals + 1));
+    s->setValue(value);
+    s->setAccessibleName(name);
+    return s;
+}
+
+QColor taskColor(const ModelSet& set, int index)
+{
+    static const QColor palette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                                     QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                     QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f)};
+    if (index < static_cast<int>(set.models.size()) && !set.models[static_cast<std::size_t>(index)].color.empty())
+        return QColor(QString::fromStdString(set.models[static_cast<std::size_t>(index)].color));
+    return palette[index % 8];
+}
+} // namespace
+
+LearnPage::LearnPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_jobs(jobs)
+{
+    auto* layout = new QHBoxLayout(this);
+    auto* side = new QWidget(this);
+    side->setMaximumWidth(300);
+    auto* form = new QFormLayout(side);
+    m_method = new QComboBox(side);
+    m_method->setAccessibleName(tr("Learned merge method"));
+    m_method->addItem(tr("Fisher merging"), QStringLiteral("fisher"));
+    m_method->addItem(tr("RegMean"), QStringLiteral("regmean"));
+    m_method->addItem(tr("AdaMerging, task-wise"), QStringLiteral("adamerging"));
+    m_method->addItem(tr("AdaMerging, layer-wise"), QStringLiteral("adamerging-layerwise"));
+    m_method->addItem(tr("WEMoE (weight-ensembling MoE)"), QStringLiteral("wemoe"));
+    m_method->setCurrentIndex(2);
+    form->addRow(tr("Method"), m_method);
+    m_samples = spin(side, 1, 100000, 256, tr("Samples per task"));
+    m_samples->setToolTip(tr("Fisher / RegMean: training inputs per task"));
+    form->addRow(tr("Samples"), m_samples);
+    m_steps = spin(side, 0, 100000, 100, tr("Training steps"));
+    form->addRow(tr("Steps"), m_steps);
+    m_learningRate = doubleSpin(side, 1e-6, 1.0, 1e-3, 6, tr("Learning rate"));
+    form->addRow(tr("Learning rate"), m_learningRate);
+    m_batch = spin(side, 1, 4096, 16, tr("Batch per task"));
+    form->addRow(tr("Batch per task"), m_batch);
+    m_seed = spin(side, 0, 1000000, 0, tr("Seed"));
+    form->addRow(tr("Seed"), m_seed);
+    m_alpha = doubleSpin(side, 0, 1, 0.9, 2, tr("RegMean alpha"));
+    m_alpha->setToolTip(tr("RegMean: off-diagonal entries of each Gram matrix are scaled by alpha"));
+    form->addRow(tr("α (RegMean)"), m_alpha);
+    m_lambda = doubleSpin(side, 0, 2, 0.3, 2, tr("Initial lambda"));
+    m_lambda->setToolTip(tr("AdaMerging: initial coefficients; WEMoE: task-arithmetic λ and initial routing"));
+    form->addRow(tr("λ"), m_lambda);
+    m_validateEvery = spin(side, 0, 10000, 10, tr("Validate every N steps"));
+    form->addRow(tr("Validate every"), m_validateEvery);
+    m_validationSamples = spin(side, 1, 100000, 200, tr("Validation samples per task"));
+    form->addRow(tr("Validation samples"), m_validationSamples);
+    auto* buttons = new QHBoxLayout;
+    m_run = new QPushButton(tr("&Run"), side);
+    m_run->setAccessibleName(tr("Run learned merge"));
+    m_cancel = new QPushButton(tr("Cancel"), side);
+    m_cancel->setAccessibleName(tr("Cancel learned merge"));
+    m_export = new QPushButton(tr("&Export…"), side);
+    m_export->setAccessibleName(tr("Export learned merge"));
+    m_export->setToolTip(tr("Save the result: a .safetensors file, or a folder for WEMoE"));
+    buttons->addWidget(m_run);
+    buttons->addWidget(m_cancel);
+    buttons->addWidget(m_export);
+    form->addRow(buttons);
+    m_status = new QLabel(tr("Open a model set to use this page."), side);
+    m_status->setWordWrap(true);
+    form->addRow(m_status);
+    layout->addWidget(side);
+
+    auto* views = new QWidget(this);
+    auto* grid = new QGridLayout(views);
+    grid->setContentsMargins(0, 0, 0, 0);
+    m_lossChart = new widgets::LineChartView(views);
+    m_lossChart->setAccessibleName(tr("Loss per step"));
+    m_validationChart = new widgets::LineChartView(views);
+    m_validationChart->setAccessibleName(tr("Validation accuracy per task"));
+    auto* routingBox = new QWidget(views);
+    auto* routingLayout = new QVBoxLayout(routingBox);
+    routingLayout->setContentsMargins(0, 0, 0, 0);
+    auto* layerRow = new QHBoxLayout;
+    m_routingLayer = new QComboBox(routingBox);
+    m_routingLayer->setAccessibleName(tr("Routing heatmap block"));
+    layerRow->addWidget(new QLabel(tr("WEMoE routing, block"), routingBox));
+    layerRow->addWidget(m_routingLayer, 1);
+    routingLayout->addLayout(layerRow);
+    m_routing = new widgets::HeatmapWidget(routingBox);
+    m_routing->setAccessibleName(tr("Mean routing weight per input task and task vector"));
+    m_routing->setColorBarTitle(tr("mean routing weight"));
+    m_routing->setRange(0, 1);
+    m_routing->setDecimals(2);
+    routingLayout->addWidget(m_routing, 1);
+    grid->addWidget(m_lossChart, 0, 0);
+    grid->addWidget(m_validationChart, 0, 1);
+    grid->addWidget(routingBox, 1, 0, 1, 2);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    layout->addWidget(views, 1);
+
+    connect(m_method, qOverload<int>(&QComboBox::currentIndexChanged), this, &LearnPage::onMethodChanged);
+    connect(m_run, &QPushButton::clicked, this, [this] { run(); });
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_job)
+            m_jobs->cancel(m_job);
+    });
+    connect(m_export, &QPushButton::clicked, this, &LearnPage::chooseExportPath);
+    connect(m_routingLayer, qOverload<int>(&QComboBox::currentIndexChanged), this, &LearnPage::redrawRouting);
+    connect(m_jobs, &GuiJobRunner::finished, this,
+            [this](quint64 id, Status status, const QString& message, const QVariant& result) {
+                if (id != m_job)
+                    return;
+                m_job = 0;
+                setRunning(false);
+                if (status == Status::Ok && result.canConvert<std::shared_ptr<LearnOutcome>>()) {
+                    m_outcome = result.value<std::shared_ptr<LearnOutcome>>();
+                    m_status->setText(tr("Done: %1 steps. Export saves the result.").arg(m_loss.size()));
+                } else {
+                    m_status->setText(status == Status::Cancelled ? tr("Cancelled.") : tr("Failed: %1").arg(message));
+                }
+                m_export->setEnabled(m_outcome != nullptr);
+                Q_EMIT runEnded(status == Status::Ok);
+            });
+    setRunning(false);
+    m_run->setEnabled(false);
+    onMethodChanged();
+    redrawCharts();
+    redrawRouting();
+}
+
+void LearnPage::setProject(const ProjectSummary& project)
+{
+    if (m_job)
+        m_jobs->cancel(m_job);
+    m_job = 0;
+    ++m_generation;
+    m_project = project;
+    m_outcome.reset();
+    m_loss.clear();
+    m_validation.clear();
+    m_lastRouting.clear();
+    m_taskNames.clear();
+    for (const ModelEntry& m : project.set.models)
+        m_taskNames << QString::fromStdString(m.task.empty() ? m.name : m.task);
+    const bool usable = project.set.architecture.type == "clip_vit" && !project.set.models.empty();
+    setRunning(false);
+    m_run->setEnabled(usable);
+    m_status->setText(usable ? tr("Choose a method and press Run: it learns from the project's datasets.")
+                             : tr("This page needs a project with a native ViT (clip_vit), heads and datasets."));
+    redrawCharts();
+    redrawRouting();
+}
+
+LearnSettings LearnPage::settings() const
+{
+    LearnSettings s;
+    s.method = m_method->currentData().toString();
+    s.samples = m_samples->value();
+    s.steps = m_steps->value();
+    s.learningRate = m_learningRate->value();
+    s.batch = m_batch->value();
+    s.seed = m_seed->value();
+    s.alpha = m_alpha->value();
+    s.lambda = m_lambda->value();
+    s.validateEvery = m_validateEvery->value();
+    s.validationSamples = m_validationSamples->value();
+    return s;
+}
+
+void LearnPage::setSettings(const LearnSettings& s)
+{
+    const int index = m_method->findData(s.method);
+    if (index >= 0)
+        m_method->setCurrentIndex(index);
+    m_samples->setValue(s.samples);
+    m_steps->setValue(s.steps);
+    m_learningRate->setValue(s.learningRate);
+    m_batch->setValue(s.batch);
+    m_seed->setValue(s.seed);
+    m_alpha->setValue(s.alpha);
+    m_lambda->setValue(s.lambda);
+    m_validateEvery->setValue(s.validateEvery);
+    m_validationSamples->setValue(s.validationSamples);
+}
+
+void LearnPage::onMethodChanged()
+{
+    const QString method = m_method->currentData().toString();
+    const bool closedForm = method == QStringLiteral("fisher") || method == QStringLiteral("regmean");
+    m_samples->setEnabled(closedForm);
+    for (QWidget* w : {static_cast<QWidget*>(m_steps), static_cast<QWidget*>(m_learningRate),
+                       static_cast<QWidget*>(m_batch), static_cast<QWidget*>(m_validateEvery),
+                       static_cast<QWidget*>(m_validationSamples), static_cast<QWidget*>(m_lambda)})
+        w->setEnabled(!closedForm);
+    m_alpha->setEnabled(method == QStringLiteral("regmean"));
+    // The papers' defaults: AdaMerging lr 1e-3 (500 steps), WEMoE lr 1e-4 (1000 steps).
+    if (method == QStringLiteral("wemoe") && m_learningRate->value() == 1e-3)
+        m_learningRate->setValue(1e-4);
+    else if (method.startsWith(QStringLiteral("adamerging")) && m_learningRate->value() == 1e-4)
+        m_learningRate->setValue(1e-3);
+}
+
+bool LearnPage::run()
+{
+    if (!m_run->isEnabled() || m_project.set.models.empty())
+        return false;
+    const LearnSettings s = settings();
+    const quint64 generation = ++m_generation;
+    m_outcome.reset();
+    m_loss.clear();
+    m_validation.assign(static_cast<std::size_t>(m_taskNames.size()), {});
+    m_lastRouting.clear();
+    m_routingLayers = 0;
+    redrawCharts();
+    redrawRouting();
+    QPointer<LearnPage> self(this);
+    // Steps arrive on the job's thread; the page takes them on the GUI thread, dropping those of a
+    // superseded run (generation).
+    auto onStep = [self, generation](const LearnStep& step) {
+        if (!self)
+            return;
+        QMetaObject::invokeMethod(
+            self.data(),
+            [self, generation, step] {
+                if (self)
+                    self->onStep(generation, step);
+            },
+            Qt::QueuedConnection);
+    };
+    m_job = m_jobs->start(tr("Learned merge: %1").arg(m_method->currentText()), QString::fromLatin1(kChannel),
+                          learnWork(m_project.set, s, onStep));
+    setRunning(true);
+    m_status->setText(tr("Running %1…").arg(m_method->currentText()));
+    return true;
+}
+
+void LearnPage::onStep(quint64 generation, const LearnStep& step)
+{
+    if (generation != m_generation)
+        return;
+    m_loss.append(QPointF(step.step, step.loss));
+    if (!step.validation.empty()) {
+        m_validation.resize(std::max(m_validation.size(), step.validation.size()));
+        for (std::size_t i = 0; i < step.validation.size(); ++i)
+            m_validation[i].append(QPointF(step.step, 100.0 * step.validation[i]));
+    }
+    if (!step.routing.empty()) {
+        m_lastRouting = step.routing;
+        m_routingLayers = step.routingLayers;
+        redrawRouting();
+    }
+    m_status->setText(tr("Step %1 of %2, loss %3").arg(step.step).arg(step.steps).arg(step.loss, 0, 'f', 4));
+    redrawCharts();
+}
+
+int LearnPage::validationPointCount() const
+{
+    int n = 0;
+    for (const auto& line : m_validation)
+        n += static_cast<int>(line.size());
+    return n;
+}
+
+void LearnPage::redrawCharts()
+{
+    widgets::ChartLine loss{tr("mean entropy"), QColor(0x1f, 0x77, 0xb4), m_loss};
+    m_lossChart->setLines(tr("Loss per step"), tr("step"), tr("entropy (nats)"), {loss}, true, m_loss.size() < 60);
+    QList<widgets::ChartLine> lines;
+    for (std::size_t i = 0; i < m_validation.size(); ++i)
+        lines << widgets::ChartLine{i < static_cast<std::size_t>(m_taskNames.size()) ? m_taskNames[static_cast<int>(i)]
+                                                                                       : tr("task %1").arg(i + 1),
+                                    taskColor(m_project.set, static_cast<int>(i)), m_validation[i]};
+    m_validationChart->setLines(tr("Validation accuracy per task"), tr("step"), tr("accuracy (%)"), lines, true);
+}
+
+void LearnPage::redrawRouting()
+{
+    const int layers = m_routingLayers;
+    if (m_routingLayer->count() != layers) {
+        const QSignalBlocker block(m_routingLayer);
+        m_routingLayer->clear();
+        for (int l = 0; l < layers; ++l)
+            m_routingLayer->addItem(tr("block %1").arg(l));
+        m_routingLayer->setCurrentIndex(layers > 0 ? layers - 1 : -1);
+    }
+    m_routingLayer->setEnabled(layers > 0);
+    const int layer = m_routingLayer->currentIndex();
+    std::vector<std::vector<double>> matrix;
+    if (layer >= 0 && !m_lastRouting.empty()) {
+        const std::size_t experts = m_lastRouting.front().size() / static_cast<std::size_t>(layers);
+        for (const std::vector<double>& perTask : m_lastRouting)
+            matrix.emplace_back(perTask.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(layer) * experts),
+                                perTask.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(layer + 1) * experts));
+    }
+    QStringList columns;
+    for (const QString& t : m_taskNames)
+        columns << tr("τ %1").arg(t);
+    m_routing->setTitle(matrix.empty() ? tr("WEMoE routing (appears at validation steps of a WEMoE run)")
+                                       : tr("Mean routing weight, block %1: input task × task vector").arg(layer));
+    m_routing->setMatrix(matrix, matrix.empty() ? QStringList() : m_taskNames, matrix.empty() ? QStringList() : columns);
+}
+
+void LearnPage::chooseExportPath()
+{
+    if (!m_outcome)
+        return;
+    const QString path = m_outcome->isWeMoe()
+                             ? QFileDialog::getSaveFileName(this, tr("Export WEMoE model (folder)"), QString(),
+                                                            tr("WEMoE folder (*)"))
+                             : QFileDialog::getSaveFileName(this, tr("Export merged model"), QString(),
+                                                            tr("safetensors (*.safetensors)"));
+    if (!path.isEmpty())
+        exportTo(path);
+}
+
+void LearnPage::exportTo(const QString& path)
+{
+    if (!m_outcome)
+        return;
+    const quint64 id = m_jobs->start(tr("Export %1").arg(path), QStringLiteral("learn-export"),
+                                     exportLearnedWork(m_outcome, path));
+    QPointer<LearnPage> self(this);
+    auto* context = new QObject(this);
+    connect(m_jobs, &GuiJobRunner::finished, context,
+            [self, id, context, path](quint64 done, Status status, const QString& message, const QVariant&) {
+                if (done != id)
+                    return;
+                context->deleteLater();
+                if (!self)
+                    return;
+                if (status == Status::Ok) {
+                    self->m_status->setText(tr("Exported %1").arg(path));
+                    Q_EMIT self->exported(path);
+                } else {
+                    self->m_status->setText(tr("Export failed: %1").arg(message));
+                }
+            });
+}
+
+void LearnPage::setRunning(bool running)
+{
+    m_run->setEnabled(!running && m_project.set.architecture.type == "clip_vit");
+    m_cancel->setEnabled(running);
+    m_export->setEnabled(!running && m_outcome != nullptr);
+    m_method->setEnabled(!running);
+}
 
 } // namespace mergelab::gui
