@@ -1,0 +1,185 @@
+// MergeTuner's shortcuts (direct task arithmetic, kept lambda = 1 merge) against the registry's
+// methods run tensor by tensor on copies, and the evaluator's thread settings left as found.
+#include "eval_fixture.h"
+
+#include "common/error.h"
+#include "eval/evaluator.h"
+#include "eval/math_threads.h"
+#include "eval/merge_tuner.h"
+#include "merge/merge_method.h"
+
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace mergelab;
+
+namespace {
+
+// The registry's method on fresh copies, tensor by tensor: what merge(method, params) must equal.
+std::map<std::string, at::Tensor> registryMerge(const MergeTuner& tuner, const std::string& name, TensorParams p)
+{
+    const MergeMethod* method = findMethod(name);
+    for (const ParamDef& def : method->params())
+        if (!p.global.count(def.name))
+            p.global[def.name] = def.defaultValue;
+    p.perModel.resize(tuner.models().size());
+    std::map<std::string, at::Tensor> out;
+    for (const auto& [tensor, base] : tuner.base()) {
+        std::vector<at::Tensor> inputs;
+        for (const auto& m : tuner.models())
+            inputs.push_back(m.at(tensor).clone());
+        out[tensor] = method->merge(tensor, base, inputs, p);
+    }
+    return out;
+}
+
+double maxDifference(const std::map<std::string, at::Tensor>& a, const std::map<std::string, at::Tensor>& b)
+{
+    double worst = 0;
+    for (const auto& [name, t] : a)
+        worst = std::max(worst, (t - b.at(name)).abs().max().item<double>());
+    return worst;
+}
+
+} // namespace
+
+class TestMergeTuner : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void shortcutsEqualTheRegistry_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<double>("density");
+        QTest::addColumn<double>("weight0");
+        QTest::addColumn<bool>("normalize");
+        QTest::newRow("task_arithmetic") << "task_arithmetic" << -1.0 << 1.0 << false;
+        QTest::newRow("task_arithmetic, weights") << "task_arithmetic" << -1.0 << 0.25 << false;
+        QTest::newRow("task_arithmetic, weights, normalize") << "task_arithmetic" << -1.0 << 0.25 << true;
+        QTest::newRow("ties 0.2") << "ties" << 0.2 << 1.0 << true;
+        QTest::newRow("ties 0.5, weights") << "ties" << 0.5 << 0.5 << true;
+        QTest::newRow("dare_ties 0.3") << "dare_ties" << 0.3 << 1.0 << false;
+        QTest::newRow("breadcrumbs 0.6") << "breadcrumbs" << 0.6 << 0.5 << false;
+    }
+    void shortcutsEqualTheRegistry()
+    {
+        QFETCH(QString, method);
+        QFETCH(double, density);
+        QFETCH(double, weight0);
+        QFETCH(bool, normalize);
+        QTemporaryDir dir;
+        const ModelSet set = ModelSet::load(evalfixture::writeTwoModelProject(dir.path().toStdString()));
+        MergeTuner tuner(set, 8, "val");
+        CancelToken cancel;
+        // Several lambdas in a row: the second and third reuse the kept lambda = 1 merge.
+        for (double lambda : {0.3, 0.7, 1.0, -0.5}) {
+            TensorParams p;
+            p.global["lambda"] = lambda;
+            if (density > 0)
+                p.global["density"] = density;
+            p.global["normalize"] = normalize ? 1 : 0;
+            p.global["seed"] = 5;
+            p.perModel = {{{"weight", weight0}}, {}};
+            const auto fast = tuner.merge(method.toStdString(), p, cancel);
+            const auto reference = registryMerge(tuner, method.toStdString(), p);
+            QCOMPARE(fast.size(), reference.size());
+            const double diff = maxDifference(fast, reference);
+            QVERIFY2(diff < 1e-5, (method.toStdString() + " lambda " + std::to_string(lambda) + ": " + std::to_string(diff)).c_str());
+        }
+    }
+
+    void newParametersInvalidateTheKeptMerge()
+    {
+        QTemporaryDir dir;
+        const ModelSet set = ModelSet::load(evalfixture::writeTwoModelProject(dir.path().toStdString()));
+        MergeTuner tuner(set, 8, "val");
+        CancelToken cancel;
+        TensorParams p;
+        p.global["density"] = 0.2;
+        p.global["lambda"] = 0.5;
+        tuner.merge("ties", p, cancel);
+        p.global["density"] = 0.6; // a different trim: the kept merge must not be reused
+        QVERIFY(maxDifference(tuner.merge("ties", p, cancel), registryMerge(tuner, "ties", p)) < 1e-5);
+        p.perModel = {{{"weight", 0.1}}, {}};
+        QVERIFY(maxDifference(tuner.merge("ties", p, cancel), registryMerge(tuner, "ties", p)) < 1e-5);
+        // A cancelled merge leaves nothing half-made behind.
+        CancelToken cancelled;
+        cancelled.cancel();
+        p.global["density"] = 0.9;
+        QVERIFY_THROWS_EXCEPTION(CancelledError, tuner.merge("ties", p, cancelled));
+        QVERIFY(maxDifference(tuner.merge("ties", p, cancel), registryMerge(tuner, "ties", p)) < 1e-5);
+    }
+
+    void badParametersAreInputErrors()
+    {
+        QTemporaryDir dir;
+        const ModelSet set = ModelSet::load(evalfixture::writeTwoModelProject(dir.path().toStdString()));
+        MergeTuner tuner(set, 8, "val");
+        CancelToken cancel;
+        TensorParams p;
+        p.global["density"] = 1.5;
+        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge("ties", p, cancel));
+        TensorParams tooMany;
+        tooMany.perModel.resize(3);
+        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge("task_arithmetic", tooMany, cancel));
+        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge("no_such_method", {}, cancel));
+    }
+
+    // evaluate() == merge() then evaluateTensors(), and the accuracies follow the merge (the
+    // base and a fine-tune score differently on this project).
+    void evaluateIsMergeThenEvaluate()
+    {
+        QTemporaryDir dir;
+        const ModelSet set = ModelSet::load(evalfixture::writeTwoModelProject(dir.path().toStdString()));
+        MergeTuner tuner(set, 24, "test");
+        NullProgress quiet;
+        CancelToken cancel;
+        TensorParams p;
+        p.global["lambda"] = 0.8;
+        const EvalResult a = tuner.evaluate("task_arithmetic", p, quiet, cancel);
+        const EvalResult b = tuner.evaluateTensors(registryMerge(tuner, "task_arithmetic", p), "x", quiet, cancel);
+        QCOMPARE(a.tasks.size(), std::size_t(2));
+        for (std::size_t i = 0; i < a.tasks.size(); ++i)
+            QCOMPARE(a.tasks[i].correct, b.tasks[i].correct);
+        QCOMPARE(a.tasks[0].samples, int64_t(24));
+    }
+
+    // Evaluation runs batches on its own threads with serial ops inside; whatever it changes
+    // (OpenBLAS's thread count, this thread's OpenMP count) is back as it was afterwards.
+    void threadSettingsAreRestored()
+    {
+        QTemporaryDir dir;
+        const ModelSet set = ModelSet::load(evalfixture::writeTwoModelProject(dir.path().toStdString()));
+        at::set_num_threads(2);
+        const int blasBefore = openBlasThreads();
+        Evaluator evaluator(set, "test");
+        evaluator.batchSize = 5; // several batches on both workers
+        NullProgress quiet;
+        CancelToken cancel;
+        const EvalResult first = evaluator.evaluateCheckpoint(set.base.path, quiet, cancel);
+        QCOMPARE(at::get_num_threads(), 2);
+        QCOMPARE(openBlasThreads(), blasBefore);
+        {
+            SingleThreadedBlas outer;
+            if (blasBefore > 0)
+                QCOMPARE(openBlasThreads(), 1);
+            evaluator.evaluateCheckpoint(set.base.path, quiet, cancel);
+            if (blasBefore > 0)
+                QCOMPARE(openBlasThreads(), 1); // the outer guard still holds
+        }
+        QCOMPARE(openBlasThreads(), blasBefore);
+        // Same answer single-threaded and with one sample per batch.
+        at::set_num_threads(1);
+        evaluator.batchSize = 1;
+        const EvalResult serial = evaluator.evaluateCheckpoint(set.base.path, quiet, cancel);
+        QCOMPARE(at::get_num_threads(), 1);
+        at::set_num_threads(2);
+        for (std::size_t i = 0; i < first.tasks.size(); ++i)
+            QCOMPARE(serial.tasks[i].correct, first.tasks[i].correct);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMergeTuner)
+#include "tst_merge_tuner.moc"
