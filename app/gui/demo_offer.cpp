@@ -1,0 +1,135 @@
+#include "demo_offer.h"
+
+#include "gui_job_runner.h"
+
+#include "zoo/zoo_builder.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFileInfo>
+#include <QIcon>
+#include <QLabel>
+#include <QPushButton>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QVBoxLayout>
+
+#include <memory>
+
+namespace mergelab::gui {
+
+namespace {
+const QString kProjectFile = QStringLiteral("demo.mergelab.json");
+const QString kDemoChannel = QStringLiteral("build-demo");
+} // namespace
+
+QString demoFolder()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo");
+}
+
+QString existingDemoProject()
+{
+    const QStringList candidates = {
+        demoFolder() + QLatin1Char('/') + kProjectFile,
+        QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/mergelab/demo/") +
+            kProjectFile,
+    };
+    for (const QString& path : candidates) {
+        if (QFileInfo::exists(path))
+            return path;
+    }
+    return {};
+}
+
+quint64 buildDemo(const DemoHost& host, const QString& folder, const QString& preset)
+{
+    const std::string out = QDir::cleanPath(folder).toStdString();
+    const std::string presetName = preset.toStdString();
+    GuiJobRunner::Work work = [out, presetName](Progress& progress, const CancelToken& cancel) -> QVariant {
+        ZooBuildJob job(out, zooPreset(presetName), 0);
+        job.run(progress, cancel);
+        return QString::fromStdString(job.report().projectPath);
+    };
+    GuiJobRunner* jobs = host.jobs;
+    const quint64 id = jobs->start(DemoOfferDialog::tr("Building the demo model set"), kDemoChannel, work);
+    // One-shot: a superseded build never finishes, so its connection stays until the window goes.
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = QObject::connect(
+        jobs, &GuiJobRunner::finished, host.window ? static_cast<QObject*>(host.window) : jobs,
+        [open = host.openProject, id, connection](quint64 done, Status status, const QString&, const QVariant& result) {
+            if (done != id)
+                return;
+            QObject::disconnect(*connection);
+            if (status == Status::Ok && open)
+                open(result.toString());
+        });
+    return id;
+}
+
+DemoOfferDialog::DemoOfferDialog(const DemoHost& host, const QString& existingProject)
+    : QDialog(host.window), m_host(host), m_project(existingProject)
+{
+    setObjectName(QStringLiteral("demoOfferDialog"));
+    setWindowTitle(tr("Welcome to MergeLab"));
+    auto* text = new QLabel(this);
+    text->setWordWrap(true);
+    text->setTextFormat(Qt::PlainText);
+    if (m_project.isEmpty()) {
+        text->setText(tr("No project is open. MergeLab can build its demo model set: a small vision transformer "
+                         "pretrained here and six fine-tuned models, one per task. Building takes a few minutes "
+                         "and writes about 100 MB into %1.")
+                          .arg(QDir::toNativeSeparators(demoFolder())));
+    } else {
+        text->setText(tr("No project is open. Open the demo model set (%1)?")
+                          .arg(QDir::toNativeSeparators(QFileInfo(m_project).absolutePath())));
+    }
+    auto* dontAsk = new QCheckBox(tr("Do not offer this at start"), this);
+    dontAsk->setAccessibleName(tr("Do not offer the demo at start"));
+    connect(dontAsk, &QCheckBox::toggled, this,
+            [](bool on) { QSettings().setValue(QLatin1String(kOfferDemoSetting), !on); });
+
+    auto* buttons = new QDialogButtonBox(this);
+    m_accept = buttons->addButton(m_project.isEmpty() ? tr("&Build Demo") : tr("&Open Demo"),
+                                  QDialogButtonBox::AcceptRole);
+    m_accept->setAccessibleName(m_project.isEmpty() ? tr("Build the demo model set") : tr("Open the demo model set"));
+    QPushButton* later = buttons->addButton(tr("Not Now"), QDialogButtonBox::RejectRole);
+    later->setAccessibleName(tr("Close without opening a project"));
+    connect(buttons, &QDialogButtonBox::accepted, this, &DemoOfferDialog::act);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(text);
+    layout->addWidget(dontAsk);
+    layout->addWidget(buttons);
+    setMinimumWidth(420);
+}
+
+void DemoOfferDialog::act()
+{
+    if (m_project.isEmpty())
+        buildDemo(m_host, demoFolder());
+    else if (m_host.openProject)
+        m_host.openProject(m_project);
+    accept();
+}
+
+QDialog* offerDemo(const DemoHost& host, const QString& startPath, bool headless)
+{
+    // The installed icon (packaging/) is found by the desktop file name; the embedded one covers
+    // running from the build tree.
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.mergelab.MergeLab"));
+    if (QApplication::windowIcon().isNull())
+        QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/org.mergelab.MergeLab.png")));
+    if (!startPath.isEmpty() || headless || !QSettings().value(QLatin1String(kOfferDemoSetting), true).toBool())
+        return nullptr;
+    auto* dialog = new DemoOfferDialog(host, existingDemoProject());
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::NonModal);
+    dialog->show();
+    return dialog;
+}
+
+} // namespace mergelab::gui

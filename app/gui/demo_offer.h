@@ -1,0 +1,56 @@
+#pragma once
+
+#include <QDialog>
+#include <QString>
+
+#include <functional>
+
+class QPushButton;
+
+namespace mergelab::gui {
+
+class GuiJobRunner;
+
+// What the demo offer needs of the window: a parent, its job runner, and how to open a project.
+struct DemoHost {
+    QWidget* window = nullptr;
+    GuiJobRunner* jobs = nullptr;
+    std::function<void(const QString& projectPath)> openProject;
+};
+
+// QSettings key: offer the demo model set when MergeLab starts without a project (default true).
+inline constexpr const char* kOfferDemoSetting = "demo/offerAtStart";
+
+// Where the window builds the demo model set: <QStandardPaths::AppDataLocation>/demo.
+QString demoFolder();
+// An existing demo project: demoFolder()'s, else the one scripts/mergelab.sh builds
+// (<GenericDataLocation>/mergelab/demo). Empty when there is none.
+QString existingDemoProject();
+// Builds the demo model set (`preset`: "demo" or "tiny") into `folder` as a job of the window
+// (progress and Cancel in the Jobs dock) and opens the project when it is done. Returns the job id.
+quint64 buildDemo(const DemoHost& host, const QString& folder, const QString& preset = QStringLiteral("demo"));
+
+// The start-up entry point, called once from main(): sets the window icon, and when MergeLab was
+// started without a path (and not for a screenshot or benchmark) and the preference allows it,
+// shows a non-modal dialog offering to open the demo model set, or to build it first. Returns the
+// dialog (owned by the window), or nullptr when nothing was offered.
+QDialog* offerDemo(const DemoHost& host, const QString& startPath, bool headless);
+
+// The offer itself: "Open Demo" when the project exists, "Build Demo" otherwise.
+class DemoOfferDialog : public QDialog {
+    Q_OBJECT
+public:
+    DemoOfferDialog(const DemoHost& host, const QString& existingProject);
+    // The project the dialog would open (empty: it would build one).
+    QString project() const { return m_project; }
+    QPushButton* acceptButton() const { return m_accept; }
+
+private:
+    void act();
+
+    DemoHost m_host;
+    QString m_project;
+    QPushButton* m_accept = nullptr;
+};
+
+} // namespace mergelab::gui
