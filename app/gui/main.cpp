@@ -4,6 +4,7 @@
 #include "gui/gui_job_runner.h"
 #include "gui/stall_monitor.h"
 #include "gui/translations.h"
+#include "gui/demo_offer.h"
 
 #include "io/runtime.h"
 
@@ -110,6 +111,7 @@ int main(int argc, char** argv)
             mergelab::gui::scheduleScreenshot(&window, file, parser.value(page), report);
         }
     }
+    mergelab::gui::offerDemo({&window, window.jobs(), [&window](const QString& p) { window.openProject(p); }}, path, headless);
     const int code = app.exec();
     return status != 0 ? status : code;
 }
