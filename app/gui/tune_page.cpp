@@ -199,6 +199,7 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
     auto* vertical = new QSplitter(Qt::Vertical, results);
     m_bars = new widgets::BarChartView(vertical);
     m_bars->setBars(tr("Accuracy per task"), tr("accuracy (%)"), {}, {});
+    m_bars->setMinimumHeight(260); // room for the rotated "accuracy (%)" axis title
     auto* lower = new QSplitter(Qt::Horizontal, vertical);
     m_sweeps = new TuneSweepPanel(m_jobs, [this] { return m_state; }, lower);
     auto* historyBox = new QGroupBox(tr("History"), lower);
