@@ -5,6 +5,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QShortcut>
 #include <QVBoxLayout>
 
 namespace mergelab::gui {
@@ -22,6 +23,11 @@ JobsDock::JobsDock(GuiJobRunner* runner, QWidget* parent) : QDockWidget(tr("Jobs
     m_list->addStretch(1);
     scroll->setWidget(content);
     setWidget(scroll);
+
+    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this, this, [this] { cancelNewest(); },
+                                 Qt::WidgetWithChildrenShortcut);
+    escape->setObjectName(QStringLiteral("cancelNewestShortcut"));
+    setToolTip(tr("Esc cancels the newest job."));
 
     connect(runner, &GuiJobRunner::started, this, &JobsDock::addRow);
     connect(runner, &GuiJobRunner::progressChanged, this, &JobsDock::updateRow);
@@ -55,6 +61,20 @@ void JobsDock::addRow(quint64 id, const QString& title)
         m_runner->cancel(id);
     });
     m_rows.insert(id, row);
+}
+
+bool JobsDock::cancelNewest()
+{
+    quint64 newest = 0;
+    for (auto it = m_rows.cbegin(); it != m_rows.cend(); ++it)
+        if (it.key() > newest && m_runner->isRunning(it.key()))
+            newest = it.key();
+    if (newest == 0)
+        return false;
+    // Same as pressing that row's button, so the row shows "Cancelling…".
+    if (auto* button = m_rows.value(newest).widget->findChild<QPushButton*>())
+        button->click();
+    return true;
 }
 
 void JobsDock::updateRow(quint64 id, double done, double total, const QString& message)

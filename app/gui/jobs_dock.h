@@ -12,12 +12,15 @@ class QVBoxLayout;
 namespace mergelab::gui {
 
 // Lists running jobs, each with a progress bar and a Cancel button; a job's row goes when it ends.
+// Esc inside the dock cancels the newest job.
 class JobsDock : public QDockWidget {
     Q_OBJECT
 public:
     explicit JobsDock(GuiJobRunner* runner, QWidget* parent = nullptr);
 
     int rowCount() const { return static_cast<int>(m_rows.size()); }
+    // Cancels the most recently started job still listed; false when none is.
+    bool cancelNewest();
 
 private:
     struct Row {

@@ -2,7 +2,7 @@
 #include "gui/main_window.h"
 #include "gui/screenshot.h"
 #include "gui/gui_job_runner.h"
-#include "gui/stall_monitor.h"
+#include "gui/stall_benchmark.h"
 #include "gui/translations.h"
 #include "gui/demo_offer.h"
 
@@ -10,7 +10,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QEventLoop>
 #include <QFileInfo>
 #include <QTimer>
 
@@ -46,7 +45,8 @@ int main(int argc, char** argv)
                                   QStringLiteral("WxH"), QStringLiteral("1280x800"));
     const QCommandLineOption benchmark(
         QStringLiteral("benchmark"),
-        QStringLiteral("Open PATH, report the longest event-loop stall while the jobs ran, then exit."));
+        QStringLiteral("Open PATH and report the event-loop stalls (max, p99) while it opens; for a project, also while "
+                       "a merge and an evaluation run at the same time; then exit."));
     parser.addOptions({screenshot, page, size, benchmark});
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Checkpoint file or folder to open."));
     parser.process(app);
@@ -65,50 +65,25 @@ int main(int argc, char** argv)
     }
     window.show();
 
-    mergelab::gui::StallMonitor stalls;
     int status = 0;
     const QString path = parser.positionalArguments().value(0);
     if (parser.isSet(benchmark)) {
-        QObject::connect(&window, &mergelab::gui::MainWindow::openFailed, &app, [&status](const QString& message) {
-            std::fprintf(stderr, "error: %s\n", qPrintable(message));
-            status = 1;
+        mergelab::gui::runStallBenchmark(&window, path, [&app, &status](int result) {
+            status = result;
+            app.exit(result);
         });
-    }
-    if (parser.isSet(benchmark)) {
-        // Measure the open alone: the first show (font loading, first paint) is not a job's stall.
-        QEventLoop settle;
-        QTimer::singleShot(300, &settle, &QEventLoop::quit);
-        settle.exec();
-        stalls.start();
-    }
-    if (!path.isEmpty())
-        window.openPath(path);
-
-    if (parser.isSet(screenshot) || parser.isSet(benchmark)) {
-        const QString file = parser.value(screenshot);
-        auto report = [&](bool ok, const QString& error) {
-            if (parser.isSet(benchmark)) {
-                stalls.stop();
-                std::printf("event-loop stall: max %.1f ms over %d ticks of 5 ms, %d over 50 ms\n",
-                            stalls.maxGapMs(), stalls.ticks(), stalls.overBudget());
-            }
-            if (!ok) {
-                std::fprintf(stderr, "error: %s\n", qPrintable(error));
-                status = 1;
-            }
-            app.exit(status);
-        };
-        if (file.isEmpty()) {
-            // Benchmark only: wait for the jobs, without rendering a file.
-            QTimer::singleShot(0, &window, [&] {
-                if (window.jobs()->runningCount() == 0)
-                    return report(true, {});
-                // Keep measuring briefly after the last result: the views' update happens then.
-                QObject::connect(window.jobs(), &mergelab::gui::GuiJobRunner::idle, &window,
-                                 [&] { QTimer::singleShot(250, &window, [&] { report(true, {}); }); });
-            });
-        } else {
-            mergelab::gui::scheduleScreenshot(&window, file, parser.value(page), report);
+    } else {
+        if (!path.isEmpty())
+            window.openPath(path);
+        if (parser.isSet(screenshot)) {
+            mergelab::gui::scheduleScreenshot(&window, parser.value(screenshot), parser.value(page),
+                                              [&app, &status](bool ok, const QString& error) {
+                                                  if (!ok) {
+                                                      std::fprintf(stderr, "error: %s\n", qPrintable(error));
+                                                      status = 1;
+                                                  }
+                                                  app.exit(status);
+                                              });
         }
     }
     mergelab::gui::offerDemo({&window, window.jobs(), [&window](const QString& p) { window.openProject(p); }}, path, headless);

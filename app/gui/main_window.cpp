@@ -14,6 +14,8 @@
 #include "experts_page.h"
 #include "learn_page.h"
 #include "diagnostics_page.h"
+#include "export_dialog.h"
+#include "project_recent.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -26,11 +28,14 @@
 #include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace mergelab::gui {
 
@@ -68,9 +73,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     addPage(m_expertsPage, QStringLiteral("experts"), tr("Experts"));
     m_diagnosticsPage = new DiagnosticsPage(m_jobs, m_tabs);
     addPage(m_diagnosticsPage, QStringLiteral("diagnostics"), tr("Diagnostics"));
-    // A new base makes every task vector different: analyse again.
-    connect(m_modelSetPage, &ModelSetPage::baseChanged, this,
-            [this] { m_understandPage->analyze(m_modelSetPage->currentSet()); });
+    // A new base or other members make every task vector different: the pages start over.
+    connect(m_modelSetPage, &ModelSetPage::baseChanged, this, &MainWindow::pushProjectToPages);
+    connect(m_modelSetPage, &ModelSetPage::membersChanged, this, [this] {
+        // baseChanged follows when the base went too; one push is enough then.
+        QTimer::singleShot(0, this, &MainWindow::pushProjectToPages);
+    });
+    connect(m_modelSetPage, &ModelSetPage::edited, this, [this] { setWindowModified(true); });
+    connect(m_modelSetPage, &ModelSetPage::addCheckpointsRequested, this, &MainWindow::chooseCheckpointsToAdd);
+    connect(m_modelSetPage, &ModelSetPage::addFolderRequested, this, &MainWindow::chooseFolderToAdd);
+    connect(m_tunePage, &TunePage::exportRequested, this, &MainWindow::openExportDialog);
     connect(m_checkpointPage, &CheckpointPage::openFileRequested, this, &MainWindow::chooseFile);
     connect(m_checkpointPage, &CheckpointPage::openFolderRequested, this, &MainWindow::chooseFolder);
 
@@ -121,6 +133,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                 // Every failure reaches the banner; pages handle their own jobs' results.
                 if (status == Status::Failed)
                     m_banner->showError(message);
+                if (m_addJobs.removeOne(id)) {
+                    if (status == Status::Ok && result.canConvert<OpenedMembers>())
+                        onMembersOpened(result.value<OpenedMembers>());
+                    return;
+                }
                 if (id == m_projectJob) {
                     if (status == Status::Ok && result.canConvert<ProjectSummary>())
                         onProjectOpened(result.value<ProjectSummary>());
@@ -158,6 +175,10 @@ void MainWindow::addPage(QWidget* page, const QString& name, const QString& titl
 
 QStringList MainWindow::pageNames() const { return m_pageNames; }
 
+ExportDialog* MainWindow::exportDialog() const { return m_exportDialog.data(); }
+
+QString MainWindow::currentPageName() const { return m_pageNames.value(m_tabs->currentIndex()); }
+
 bool MainWindow::showPage(const QString& name)
 {
     const int index = m_pageNames.indexOf(name.toLower());
@@ -170,12 +191,26 @@ bool MainWindow::showPage(const QString& name)
 void MainWindow::createMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
-    QAction* openFile = file->addAction(tr("&Open File…"), this, &MainWindow::chooseFile);
-    openFile->setShortcut(QKeySequence::Open);
-    QAction* openFolder = file->addAction(tr("Open &Folder…"), this, &MainWindow::chooseFolder);
-    openFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-    QAction* openProject = file->addAction(tr("Open &Project…"), this, &MainWindow::chooseProject);
-    openProject->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QAction* newProject = file->addAction(tr("&New Project"), this, &MainWindow::newProject);
+    newProject->setShortcut(QKeySequence::New);
+    QAction* openProject = file->addAction(tr("&Open Project…"), this, &MainWindow::chooseProject);
+    openProject->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::fillRecentMenu);
+    fillRecentMenu();
+    QAction* save = file->addAction(tr("&Save Project"), this, [this] { saveProject(); });
+    save->setShortcut(QKeySequence::Save);
+    QAction* saveAs = file->addAction(tr("Save Project &As…"), this, &MainWindow::chooseSaveAs);
+    saveAs->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    file->addAction(tr("Add &Checkpoints to Project…"), this, &MainWindow::chooseCheckpointsToAdd);
+    file->addAction(tr("Add Checkpoint F&older to Project…"), this, &MainWindow::chooseFolderToAdd);
+    file->addSeparator();
+    QAction* openFile = file->addAction(tr("Inspect Checkpoint &File…"), this, &MainWindow::chooseFile);
+    openFile->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addAction(tr("Inspect Checkpoint Fol&der…"), this, &MainWindow::chooseFolder);
+    file->addSeparator();
+    QAction* exportMerge = file->addAction(tr("&Export Merged Checkpoint…"), this, &MainWindow::openExportDialog);
+    exportMerge->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -186,8 +221,17 @@ void MainWindow::createMenus()
     preferences->setMenuRole(QAction::PreferencesRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
+    // Ctrl+1..N switch pages in tab order.
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        QAction* page = view->addAction(m_tabs->tabText(i), this, [this, i] { m_tabs->setCurrentIndex(i); });
+        if (i < 9)
+            page->setShortcut(QKeySequence(static_cast<int>(Qt::CTRL) | (Qt::Key_1 + i)));
+    }
+    view->addSeparator();
     view->addAction(m_jobsDock->toggleViewAction());
     view->addAction(m_logDock->toggleViewAction());
+    QAction* cancelJobs = view->addAction(tr("&Cancel All Jobs"), this, [this] { m_jobs->cancelAll(); });
+    cancelJobs->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Period));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About MergeLab"), this, [this] {
@@ -195,6 +239,28 @@ void MainWindow::createMenus()
                            tr("MergeLab %1\nA workbench for merging fine-tuned neural networks.")
                                .arg(QApplication::applicationVersion()));
     });
+}
+
+void MainWindow::fillRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = RecentProjects::list();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString path = recent[i];
+        QAction* action = m_recentMenu->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(path).fileName()),
+                                                  this, [this, path] {
+                                                      if (maybeSave())
+                                                          openProject(path);
+                                                  });
+        action->setToolTip(QDir::toNativeSeparators(path));
+        action->setStatusTip(QDir::toNativeSeparators(path));
+    }
+    if (recent.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent projects"))->setEnabled(false);
+        return;
+    }
+    m_recentMenu->addSeparator();
+    m_recentMenu->addAction(tr("&Clear List"), this, [] { RecentProjects::clear(); });
 }
 
 void MainWindow::chooseFile()
@@ -223,8 +289,202 @@ void MainWindow::chooseProject()
     const QString dir = settings.value(QStringLiteral("paths/lastProject")).toString();
     const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), dir,
                                                       tr("MergeLab projects (*.mergelab.json);;All files (*)"));
-    if (!path.isEmpty())
+    if (!path.isEmpty() && maybeSave())
         openProject(path);
+}
+
+void MainWindow::chooseSaveAs()
+{
+    if (!m_hasProject) {
+        m_banner->showMessage(widgets::Banner::Kind::Info, tr("No project to save: open one or start a new one."));
+        return;
+    }
+    QString dir = m_projectPath.isEmpty() ? QSettings().value(QStringLiteral("paths/lastProject")).toString() : m_projectPath;
+    QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), dir,
+                                                tr("MergeLab projects (*.mergelab.json)"));
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(QLatin1String(".mergelab.json")))
+        path += QStringLiteral(".mergelab.json");
+    saveProjectAs(path);
+}
+
+bool MainWindow::saveProject()
+{
+    if (!m_hasProject) {
+        m_banner->showMessage(widgets::Banner::Kind::Info, tr("No project to save: open one or start a new one."));
+        return false;
+    }
+    if (m_projectPath.isEmpty()) {
+        chooseSaveAs();
+        return !isWindowModified();
+    }
+    return saveProjectAs(m_projectPath);
+}
+
+bool MainWindow::saveProjectAs(const QString& path)
+{
+    ModelSet set = m_modelSetPage->currentSet();
+    if (set.base.path.empty()) {
+        m_banner->showMessage(widgets::Banner::Kind::Warning,
+                              tr("%1: a project needs a base checkpoint; add checkpoints first.").arg(QFileInfo(path).fileName()));
+        return false;
+    }
+    if (set.name.empty()) {
+        QString name = QFileInfo(path).fileName();
+        name.chop(static_cast<int>(qstrlen(".mergelab.json")));
+        set.name = (name.isEmpty() ? QFileInfo(path).completeBaseName() : name).toStdString();
+    }
+    // A small JSON file: written on the GUI thread, errors become a banner.
+    const JobResult result = runGuarded([&] { set.save(QFileInfo(path).absoluteFilePath().toStdString()); });
+    if (result.status != Status::Ok) {
+        m_banner->showError(QString::fromStdString(result.message));
+        return false;
+    }
+    m_projectPath = QFileInfo(path).absoluteFilePath();
+    m_modelSetPage->projectSaved(m_projectPath, set);
+    RecentProjects::add(m_projectPath);
+    QSettings().setValue(QStringLiteral("paths/lastProject"), QFileInfo(path).absolutePath());
+    setWindowModified(false);
+    updateTitle();
+    m_logDock->append(tr("Saved project %1").arg(QDir::toNativeSeparators(m_projectPath)));
+    statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
+    return true;
+}
+
+bool MainWindow::maybeSave()
+{
+    if (!m_hasProject || !isWindowModified())
+        return true;
+    const auto answer = QMessageBox::question(
+        this, tr("Save Project?"),
+        tr("The project has unsaved changes (names, colours, base or checkpoints). Save them?"),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Cancel)
+        return false;
+    if (answer == QMessageBox::Discard)
+        return true;
+    return saveProject();
+}
+
+void MainWindow::newProject()
+{
+    if (!maybeSave())
+        return;
+    m_banner->dismiss();
+    ProjectSummary empty;
+    m_projectPath.clear();
+    m_hasProject = true;
+    m_modelSetPage->setProject(empty);
+    pushProjectToPages();
+    setWindowModified(false);
+    updateTitle();
+    showPage(QStringLiteral("models"));
+}
+
+void MainWindow::chooseCheckpointsToAdd()
+{
+    const QString dir = QSettings().value(QStringLiteral("paths/lastOpen")).toString();
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, tr("Add Checkpoints"), dir,
+        tr("Checkpoints (*.safetensors *.bin *.pt *.pth *.h5 *.hdf5 *.index.json);;All files (*)"));
+    if (!paths.isEmpty())
+        addCheckpoints(paths);
+}
+
+void MainWindow::chooseFolderToAdd()
+{
+    const QString dir = QSettings().value(QStringLiteral("paths/lastOpen")).toString();
+    const QString path = QFileDialog::getExistingDirectory(this, tr("Add Checkpoint Folder"), dir);
+    if (!path.isEmpty())
+        addCheckpoints({path});
+}
+
+void MainWindow::addCheckpoints(const QStringList& paths)
+{
+    if (paths.isEmpty())
+        return;
+    if (!m_hasProject)
+        newProject();
+    QSettings().setValue(QStringLiteral("paths/lastOpen"), QFileInfo(paths.front()).absolutePath());
+    const QString title = paths.size() == 1 ? tr("Adding %1").arg(QFileInfo(paths.front()).fileName())
+                                            : tr("Adding %n checkpoint(s)", nullptr, static_cast<int>(paths.size()));
+    // No channel: a second drop while the first is read must not cancel it.
+    m_addJobs << m_jobs->start(title, QString(), openMembersWork(paths));
+}
+
+void MainWindow::onMembersOpened(const OpenedMembers& opened)
+{
+    int failed = 0;
+    for (const ProjectMember& m : opened.members) {
+        if (!m.error.isEmpty()) {
+            ++failed;
+            m_logDock->append(m.error);
+        }
+    }
+    m_modelSetPage->addMembers(opened.members);
+    m_logDock->append(tr("Added %n checkpoint(s) to the project", nullptr, static_cast<int>(opened.members.size())));
+    if (failed > 0)
+        m_banner->showMessage(widgets::Banner::Kind::Warning,
+                              tr("%1 of %2 added checkpoints could not be opened; see the Models page.")
+                                  .arg(failed)
+                                  .arg(opened.members.size()));
+    showPage(QStringLiteral("models"));
+    Q_EMIT membersAdded(static_cast<int>(opened.members.size()));
+}
+
+void MainWindow::pushProjectToPages()
+{
+    const ProjectSummary project = m_modelSetPage->currentProject();
+    m_tunePage->setProject(project);
+    m_learnPage->setProject(project);
+    m_expertsPage->setProject(project);
+    m_diagnosticsPage->setProject(project);
+    const bool allOpen = std::all_of(project.members.begin(), project.members.end(),
+                                     [](const ProjectMember& m) { return m.error.isEmpty(); });
+    // The analysis needs a base and at least one fine-tune that all open.
+    if (allOpen && !project.set.base.path.empty() && !project.set.models.empty())
+        m_understandPage->analyze(project.set);
+}
+
+void MainWindow::updateTitle()
+{
+    if (!m_hasProject)
+        return;
+    const ModelSet set = m_modelSetPage->currentSet();
+    QString name = QString::fromStdString(set.name);
+    if (name.isEmpty())
+        name = m_projectPath.isEmpty() ? tr("Untitled project") : QFileInfo(m_projectPath).fileName();
+    setWindowTitle(tr("%1[*] — MergeLab").arg(name));
+}
+
+void MainWindow::openExportDialog()
+{
+    if (m_exportDialog) {
+        m_exportDialog->raise();
+        m_exportDialog->activateWindow();
+        return;
+    }
+    if (!m_hasProject || m_modelSetPage->currentSet().base.path.empty()) {
+        m_banner->showMessage(widgets::Banner::Kind::Info,
+                              tr("Nothing to export yet: open a project, then choose a merge on the Tune page."));
+        return;
+    }
+    const std::optional<Recipe> recipe = m_tunePage->currentRecipe();
+    if (!recipe) {
+        m_banner->showMessage(widgets::Banner::Kind::Warning,
+                              tr("The Tune page has no valid merge to export: choose a method and fix the parameters "
+                                 "marked invalid there."));
+        showPage(QStringLiteral("tune"));
+        return;
+    }
+    m_exportDialog = new ExportDialog(m_jobs, *recipe, m_modelSetPage->currentSet(), this);
+    m_exportDialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(m_exportDialog, &ExportDialog::exportEnded, this, [this](Status status, const QString&) {
+        if (status == Status::Ok && m_exportDialog)
+            m_logDock->append(tr("Exported %1").arg(QDir::toNativeSeparators(m_exportDialog->writtenPath())));
+    });
+    m_exportDialog->show();
 }
 
 void MainWindow::openProject(const QString& path)
@@ -244,7 +504,11 @@ void MainWindow::onProjectOpened(const ProjectSummary& project)
     m_expertsPage->setProject(project);
     m_diagnosticsPage->setProject(project);
     showPage(QStringLiteral("models"));
-    setWindowTitle(tr("%1 — MergeLab").arg(QString::fromStdString(project.set.name)));
+    m_hasProject = true;
+    m_projectPath = QFileInfo(project.path).absoluteFilePath();
+    RecentProjects::add(m_projectPath);
+    setWindowModified(false);
+    updateTitle();
     int failed = 0;
     for (const ProjectMember& m : project.members) {
         if (!m.error.isEmpty()) {
@@ -281,7 +545,9 @@ void MainWindow::onOpened(const CheckpointSummary& summary)
 {
     m_checkpointPage->setSummary(summary);
     showPage(QStringLiteral("checkpoint"));
-    setWindowTitle(tr("%1 — MergeLab").arg(QFileInfo(summary.path).fileName()));
+    // The window title names the project when one is open; a checkpoint inspected beside it does not replace it.
+    if (!m_hasProject)
+        setWindowTitle(tr("%1 — MergeLab").arg(QFileInfo(summary.path).fileName()));
     m_logDock->append(tr("Opened %1 (%2, %3 tensors, index read in %4 ms)")
                           .arg(QDir::toNativeSeparators(summary.path), summary.format)
                           .arg(summary.tree ? summary.tree->tensors().size() : 0)
@@ -298,15 +564,35 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 
 void MainWindow::dropEvent(QDropEvent* event)
 {
-    const QList<QUrl> urls = event->mimeData()->urls();
-    if (urls.isEmpty() || !urls.front().isLocalFile())
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
         return;
     event->acceptProposedAction();
-    openPath(urls.front().toLocalFile());
+    // A project file opens; checkpoints dropped on the Models page, or several at once, join the
+    // project (a new one when none is open); a single checkpoint elsewhere is inspected.
+    if (paths.size() == 1 && paths.front().endsWith(QLatin1String(".mergelab.json"))) {
+        if (maybeSave())
+            openProject(paths.front());
+        return;
+    }
+    paths.erase(std::remove_if(paths.begin(), paths.end(),
+                               [](const QString& p) { return p.endsWith(QLatin1String(".mergelab.json")); }),
+                paths.end());
+    const bool onModels = m_tabs->currentWidget() == m_modelSetPage;
+    if (paths.size() == 1 && !onModels)
+        return openPath(paths.front());
+    addCheckpoints(paths);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
+    if (!maybeSave()) {
+        event->ignore();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

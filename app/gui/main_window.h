@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 
+class QMenu;
 class QProgressBar;
 class QTabWidget;
 
@@ -22,10 +24,13 @@ struct ProjectSummary;
 class GuiJobRunner;
 class JobsDock;
 class LogDock;
+class ExportDialog;
 struct CheckpointSummary;
+struct OpenedMembers;
 
 // The workbench window: owns the job runner, the pages (one class each) and the docks, and turns
-// menu actions, drops and command-line paths into jobs. Holds no computation itself.
+// menu actions, drops and command-line paths into jobs. Holds no computation itself. Keeps the
+// project state: its file (none for a new one), modified flag ("*" in the title), recent list.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -39,6 +44,27 @@ public:
     // Shows a page by its name ("checkpoint", ...). False when there is no such page.
     bool showPage(const QString& name);
     QStringList pageNames() const;
+    // The name of the page shown.
+    QString currentPageName() const;
+
+    // File > New Project: an empty project in memory (asks to save a modified one first).
+    void newProject();
+    // Adds checkpoint files or folders to the project (a new one when none is open), on a worker.
+    void addCheckpoints(const QStringList& paths);
+    // Writes the project to `path` (paths relative to it). False, with a banner, on failure or
+    // when there is no base yet.
+    bool saveProjectAs(const QString& path);
+    // Save to the project's file, or ask for one (Save As) when it has none.
+    bool saveProject();
+    // The project file ("" when new and unsaved or when no project is open).
+    QString projectPath() const { return m_projectPath; }
+    bool hasProject() const { return m_hasProject; }
+    bool isProjectModified() const { return isWindowModified(); }
+    // File > Export…: the dialog for the Tune page's current recipe, or a banner saying why not.
+    void openExportDialog();
+    ExportDialog* exportDialog() const;
+    // Asks to save a modified project (Save / Discard / Cancel); true when it is fine to go on.
+    bool maybeSave();
 
     GuiJobRunner* jobs() const { return m_jobs; }
     widgets::Banner* banner() const { return m_banner; }
@@ -55,6 +81,8 @@ Q_SIGNALS:
     void checkpointOpened(const QString& path);
     void projectOpened(const QString& path);
     void openFailed(const QString& message);
+    // Checkpoints were added to the project (after their indexes were read).
+    void membersAdded(int count);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
@@ -66,9 +94,17 @@ private:
     void chooseFile();
     void chooseFolder();
     void chooseProject();
+    void chooseSaveAs();
+    void chooseCheckpointsToAdd();
+    void chooseFolderToAdd();
+    void fillRecentMenu();
     void onProjectOpened(const ProjectSummary& project);
+    void onMembersOpened(const OpenedMembers& opened);
     void onOpened(const CheckpointSummary& summary);
     void addPage(QWidget* page, const QString& name, const QString& title);
+    // Gives the pages the project as edited on the Models page (after base or member changes).
+    void pushProjectToPages();
+    void updateTitle();
 
     GuiJobRunner* m_jobs = nullptr;
     widgets::Banner* m_banner = nullptr;
@@ -83,9 +119,14 @@ private:
     JobsDock* m_jobsDock = nullptr;
     LogDock* m_logDock = nullptr;
     QProgressBar* m_statusProgress = nullptr;
+    QMenu* m_recentMenu = nullptr;
+    QPointer<ExportDialog> m_exportDialog;
     QStringList m_pageNames;
+    QString m_projectPath;
+    bool m_hasProject = false;
     quint64 m_openJob = 0;
     quint64 m_projectJob = 0;
+    QList<quint64> m_addJobs;
 };
 
 } // namespace mergelab::gui

@@ -3,6 +3,8 @@
 #include "model_set_table_model.h"
 #include "tensor_tree_model.h"
 
+#include <QColorDialog>
+#include <QCursor>
 #include <QHeaderView>
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
@@ -13,12 +15,15 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <map>
+
 namespace mergelab::gui {
 
 ModelSetPage::ModelSetPage(QWidget* parent) : QWidget(parent)
 {
     auto* layout = new QVBoxLayout(this);
-    m_title = new QLabel(tr("No project open. Use File → Open Project… or drop a *.mergelab.json file here."), this);
+    m_title = new QLabel(tr("No project open. Use File → Open Project…, File → New Project, or drop a "
+                            "*.mergelab.json file or checkpoints here."), this);
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     titleFont.setBold(true);
@@ -40,13 +45,41 @@ ModelSetPage::ModelSetPage(QWidget* parent) : QWidget(parent)
     m_table->setAccessibleName(tr("Models of the project"));
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    // Double-click is ours (swatch: colour, name: rename); F2 or a click on the selected name edits too.
+    m_table->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     topLayout->addWidget(m_table);
     auto* buttons = new QHBoxLayout;
     m_makeBase = new QPushButton(tr("Use as &Base"), top);
     m_makeBase->setToolTip(tr("Make the selected checkpoint the pretrained base; task vectors are taken from it."));
+    m_makeBase->setAccessibleName(tr("Use the selected checkpoint as the base"));
     m_makeBase->setEnabled(false);
+    m_color = new QPushButton(tr("&Colour…"), top);
+    m_color->setToolTip(tr("Choose the colour of the selected model in charts (or double-click its swatch)."));
+    m_color->setAccessibleName(tr("Choose the colour of the selected model"));
+    m_color->setEnabled(false);
+    auto* add = new QPushButton(tr("&Add Checkpoints…"), top);
+    add->setToolTip(tr("Add checkpoint files to the project (or drop them on the window)."));
+    add->setAccessibleName(tr("Add checkpoint files to the project"));
+    auto* addFolder = new QPushButton(tr("Add &Folder…"), top);
+    addFolder->setToolTip(tr("Add a checkpoint folder (sharded safetensors, Hugging Face layout) to the project."));
+    addFolder->setAccessibleName(tr("Add a checkpoint folder to the project"));
+    m_remove = new QPushButton(tr("&Remove"), top);
+    m_remove->setToolTip(tr("Remove the selected checkpoint from the project (the file stays on disk)."));
+    m_remove->setAccessibleName(tr("Remove the selected checkpoint from the project"));
+    m_remove->setEnabled(false);
     buttons->addWidget(m_makeBase);
+    buttons->addWidget(m_color);
+    buttons->addSpacing(12);
+    buttons->addWidget(add);
+    buttons->addWidget(addFolder);
+    buttons->addWidget(m_remove);
     buttons->addStretch(1);
+    connect(add, &QPushButton::clicked, this, &ModelSetPage::addCheckpointsRequested);
+    connect(addFolder, &QPushButton::clicked, this, &ModelSetPage::addFolderRequested);
+    connect(m_remove, &QPushButton::clicked, this, &ModelSetPage::removeSelected);
+    connect(m_color, &QPushButton::clicked, this, [this] { chooseColor(m_table->currentIndex().row()); });
+    connect(m_table, &QTableView::doubleClicked, this, &ModelSetPage::onDoubleClicked);
+    connect(m_model, &ModelSetTableModel::edited, this, &ModelSetPage::edited);
     topLayout->addLayout(buttons);
 
     auto* bottom = new QWidget(splitter);
@@ -81,9 +114,14 @@ void ModelSetPage::setProject(const ProjectSummary& project)
 {
     m_project = project;
     const int count = static_cast<int>(project.set.models.size());
-    m_title->setText((count == 1 ? tr("%1 — a base and 1 fine-tuned model") : tr("%1 — a base and %2 fine-tuned models"))
-                         .arg(QString::fromStdString(project.set.name))
-                         .arg(count));
+    const QString name = project.set.name.empty() ? tr("Untitled project") : QString::fromStdString(project.set.name);
+    if (project.members.empty())
+        m_title->setText(tr("%1 — empty: add checkpoints with the buttons below or drop files or folders on the "
+                            "window; the first one becomes the base.").arg(name));
+    else
+        m_title->setText((count == 1 ? tr("%1 — a base and 1 fine-tuned model") : tr("%1 — a base and %2 fine-tuned models"))
+                             .arg(name)
+                             .arg(count));
     m_title->setToolTip(project.path);
     m_model->setMembers(project.members);
     selectRow(m_model->baseRow() >= 0 ? m_model->baseRow() : 0);
@@ -102,6 +140,8 @@ void ModelSetPage::showMember(int row)
 {
     const ProjectMember* m = m_model->member(row);
     m_makeBase->setEnabled(m && !m->isBase && m->error.isEmpty());
+    m_color->setEnabled(m != nullptr);
+    m_remove->setEnabled(m != nullptr);
     if (!m) {
         m_treeTitle->clear();
         m_treeModel->setTree(nullptr);
@@ -121,29 +161,97 @@ void ModelSetPage::makeSelectedBase()
     }
 }
 
+void ModelSetPage::removeSelected()
+{
+    const int row = m_table->currentIndex().row();
+    const bool wasBase = m_model->member(row) && m_model->member(row)->isBase;
+    if (!m_model->removeMember(row))
+        return;
+    selectRow(std::min(row, m_model->rowCount() - 1));
+    Q_EMIT membersChanged();
+    if (wasBase)
+        Q_EMIT baseChanged();
+}
+
+void ModelSetPage::addMembers(std::vector<ProjectMember> members)
+{
+    const bool hadBase = m_model->baseRow() >= 0;
+    const int first = m_model->rowCount();
+    m_model->addMembers(std::move(members));
+    m_project = currentProject();
+    setProject(m_project);
+    selectRow(first);
+    Q_EMIT membersChanged();
+    if (!hadBase && m_model->baseRow() >= 0)
+        Q_EMIT baseChanged();
+}
+
+void ModelSetPage::projectSaved(const QString& path, const ModelSet& set)
+{
+    m_project.path = path;
+    m_project.set = set;
+    m_title->setToolTip(path);
+}
+
+void ModelSetPage::chooseColor(int row)
+{
+    const ProjectMember* m = m_model->member(row);
+    if (!m)
+        return;
+    const QColor initial(m->color.isEmpty() ? QStringLiteral("#808080") : m->color);
+    const QColor chosen = QColorDialog::getColor(initial, this, tr("Colour of %1").arg(m->name));
+    if (chosen.isValid())
+        m_model->setColor(row, chosen.name(QColor::HexRgb));
+}
+
+void ModelSetPage::onDoubleClicked(const QModelIndex& index)
+{
+    if (!index.isValid())
+        return;
+    if (index.column() != ModelSetTableModel::NameColumn)
+        return;
+    // The swatch sits at the left of the name cell: a double-click there picks a colour.
+    const QRect cell = m_table->visualRect(index);
+    const QPoint at = m_table->viewport()->mapFromGlobal(QCursor::pos());
+    const int swatch = m_table->iconSize().isValid() ? m_table->iconSize().width() : 16;
+    if (at.x() - cell.left() <= swatch + 8)
+        return chooseColor(index.row());
+    m_table->edit(index);
+}
+
 ModelSet ModelSetPage::currentSet() const
 {
     ModelSet set = m_project.set;
-    const ProjectMember* base = m_model->member(m_model->baseRow());
-    if (!base || base->path.toStdString() == set.base.path)
-        return set;
-    // The chosen base leaves the fine-tunes; the old base joins them in its row's place.
-    std::vector<ModelEntry> models;
+    // Tasks follow their checkpoint by path, so renames and base swaps keep them.
+    std::map<std::string, std::string> taskOfPath;
+    for (const ModelEntry& e : m_project.set.models)
+        taskOfPath[e.path] = e.task;
+    set.base = BaseEntry{};
+    set.models.clear();
     for (const ProjectMember& m : m_model->members()) {
-        if (m.isBase)
+        if (m.isBase) {
+            set.base.name = m.name.toStdString();
+            set.base.path = m.path.toStdString();
             continue;
+        }
         ModelEntry entry;
         entry.name = m.name.toStdString();
         entry.path = m.path.toStdString();
-        entry.color = m.color.toStdString();
-        if (const ModelEntry* old = set.findModel(entry.name))
-            entry.task = old->task;
-        models.push_back(entry);
+        entry.color = m.color.isEmpty() ? std::string("#808080") : m.color.toStdString();
+        if (auto it = taskOfPath.find(entry.path); it != taskOfPath.end())
+            entry.task = it->second;
+        set.models.push_back(entry);
     }
-    set.base.name = base->name.toStdString();
-    set.base.path = base->path.toStdString();
-    set.models = std::move(models);
     return set;
+}
+
+ProjectSummary ModelSetPage::currentProject() const
+{
+    ProjectSummary project;
+    project.path = m_project.path;
+    project.set = currentSet();
+    project.members = m_model->members();
+    return project;
 }
 
 } // namespace mergelab::gui

@@ -4,15 +4,14 @@
 #include "io/checkpoint.h"
 
 #include <QElapsedTimer>
+#include <QDir>
 #include <QFileInfo>
 
 #include <map>
 
 namespace mergelab::gui {
 
-namespace {
-
-ProjectMember openMember(const QString& name, const QString& color, bool isBase, const std::string& path)
+ProjectMember openProjectMember(const QString& name, const QString& color, bool isBase, const std::string& path)
 {
     ProjectMember member;
     member.name = name;
@@ -36,7 +35,42 @@ ProjectMember openMember(const QString& name, const QString& color, bool isBase,
     return member;
 }
 
-} // namespace
+QString memberNameFor(const QString& path)
+{
+    const QFileInfo info(path);
+    if (info.isDir())
+        return info.fileName();
+    static const QStringList kGeneric = {QStringLiteral("model"), QStringLiteral("pytorch_model"),
+                                         QStringLiteral("model.safetensors.index"),
+                                         QStringLiteral("pytorch_model.bin.index")};
+    QString stem = info.fileName();
+    for (const char* ext : {".safetensors.index.json", ".bin.index.json", ".safetensors", ".bin", ".pth", ".pt",
+                            ".hdf5", ".h5"}) {
+        if (stem.endsWith(QLatin1String(ext))) {
+            stem.chop(static_cast<int>(qstrlen(ext)));
+            break;
+        }
+    }
+    if (kGeneric.contains(stem) || stem.startsWith(QLatin1String("model-0")))
+        return info.absoluteDir().dirName();
+    return stem;
+}
+
+GuiJobRunner::Work openMembersWork(const QStringList& paths)
+{
+    return [paths](Progress& progress, const CancelToken& cancel) -> QVariant {
+        OpenedMembers opened;
+        const auto total = static_cast<double>(paths.size());
+        for (int i = 0; i < paths.size(); ++i) {
+            throwIfCancelled(cancel);
+            const QString path = QFileInfo(paths[i]).absoluteFilePath();
+            progress.update(i, total, "Opening " + QFileInfo(path).fileName().toStdString());
+            opened.members.push_back(openProjectMember(memberNameFor(path), {}, false, path.toStdString()));
+        }
+        progress.update(total, total, "Opened");
+        return QVariant::fromValue(opened);
+    };
+}
 
 GuiJobRunner::Work openProjectWork(const QString& path)
 {
@@ -47,13 +81,13 @@ GuiJobRunner::Work openProjectWork(const QString& path)
         project.set = ModelSet::load(path.toStdString());
         const double total = 1.0 + static_cast<double>(project.set.models.size());
         progress.update(0, total, "Opening " + project.set.base.name);
-        project.members.push_back(openMember(QString::fromStdString(project.set.base.name), {}, true,
+        project.members.push_back(openProjectMember(QString::fromStdString(project.set.base.name), {}, true,
                                              project.set.base.path));
         for (std::size_t i = 0; i < project.set.models.size(); ++i) {
             throwIfCancelled(cancel);
             const ModelEntry& model = project.set.models[i];
             progress.update(1.0 + static_cast<double>(i), total, "Opening " + model.name);
-            project.members.push_back(openMember(QString::fromStdString(model.name),
+            project.members.push_back(openProjectMember(QString::fromStdString(model.name),
                                                  QString::fromStdString(model.color), false, model.path));
         }
         progress.update(total, total, "Opened " + project.set.name);

@@ -27,6 +27,21 @@ struct ProjectSummary {
     std::vector<ProjectMember> members;
 };
 
+// Checkpoints opened to be added to a project (dropped files/folders, "Add Checkpoints…").
+struct OpenedMembers {
+    std::vector<ProjectMember> members; // in the order given; failed ones carry their error
+};
+
+// Opens one checkpoint as a project member (never throws: a failure is kept in member.error).
+ProjectMember openProjectMember(const QString& name, const QString& color, bool isBase, const std::string& path);
+
+// The display name a checkpoint gets when added: its file name without extension, or its folder's
+// name for a folder or a generic file name inside one ("model.safetensors", "pytorch_model.bin").
+QString memberNameFor(const QString& path);
+
+// The job body that opens checkpoints to add to a project (result: OpenedMembers).
+GuiJobRunner::Work openMembersWork(const QStringList& paths);
+
 // The job body that loads a *.mergelab.json project and opens the index of every checkpoint in it.
 // A member that cannot be opened is reported in its row, not as a failure of the whole project.
 GuiJobRunner::Work openProjectWork(const QString& path);
@@ -37,3 +52,4 @@ QString dominantDType(const std::vector<TensorInfo>& tensors);
 } // namespace mergelab::gui
 
 Q_DECLARE_METATYPE(mergelab::gui::ProjectSummary)
+Q_DECLARE_METATYPE(mergelab::gui::OpenedMembers)

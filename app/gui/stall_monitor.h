@@ -4,6 +4,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <vector>
+
 namespace mergelab::gui {
 
 // Measures how long the GUI event loop stalls: a 5 ms timer records the largest gap between ticks
@@ -20,6 +22,10 @@ public:
     int ticks() const { return m_ticks; }
     // Ticks whose gap exceeded 50 ms (the design's budget).
     int overBudget() const { return m_overBudget; }
+    // The p-th percentile (0..100) of the gaps between ticks, in milliseconds (0 without ticks).
+    double percentileMs(double p) const;
+    // Measured time since start(), in milliseconds.
+    double elapsedMs() const;
 
 private:
     void tick();
@@ -30,6 +36,7 @@ private:
     double m_maxGapMs = 0;
     int m_ticks = 0;
     int m_overBudget = 0;
+    std::vector<double> m_gapsMs;
 };
 
 } // namespace mergelab::gui
