@@ -1,26 +1,82 @@
 #pragma once
 
+#include "experts_page_work.h"
 #include "project_loader.h"
 
 #include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSlider;
+
+namespace mergelab::widgets {
+class DendrogramWidget;
+class HeatmapWidget;
+} // namespace mergelab::widgets
 
 namespace mergelab::gui {
 
 class GuiJobRunner;
 
-// The "Experts" page (issue 7): per-layer expert similarity heatmap and dendrogram, K slider,
-// merge experts as a job, retained accuracy where the model can be evaluated.
+// The "Experts" page (issue 7): open an MoE checkpoint (or use the project's first MoE member),
+// choose a layer, see its expert-similarity heatmap beside the merge tree; a K slider colours the
+// groups and shows the parameter saving; "Merge to K…" runs the expert merge as a Job and, for an
+// MoE ViT with the project's tasks, shows the accuracy retained.
 class ExpertsPage : public QWidget {
     Q_OBJECT
 public:
     explicit ExpertsPage(GuiJobRunner* jobs, QWidget* parent = nullptr);
 
-    // A project was opened (or its base changed): start over on it.
+    // A project was opened (or its base changed): analyse its first MoE member, if any.
     void setProject(const ProjectSummary& project);
+    // Analyse this MoE checkpoint (file or folder).
+    void openModel(const QString& path);
+    // Merge every layer to the slider's K into `output` (a new folder) as a Job.
+    void mergeTo(const QString& output);
+
+    // For tests and screenshots.
+    const ExpertsAnalysis& analysis() const { return m_analysis; }
+    int selectedLayer() const;
+    void selectLayer(int layer);
+    void setGroupCount(int k);
+    widgets::HeatmapWidget* heatmap() const { return m_heatmap; }
+    widgets::DendrogramWidget* dendrogram() const { return m_dendrogram; }
+    QString statusText() const;
+    QString savingText() const;
+    QString resultText() const;
+
+Q_SIGNALS:
+    void analysisFinished();
+    void mergeFinished();
 
 private:
+    void startAnalysis(const QStringList& candidates);
+    void setAnalysis(const ExpertsAnalysis& analysis);
+    void showLayer();
+    void updateGroups();
+    void chooseOutput();
+    void setMergeOutcome(const ExpertsMergeOutcome& outcome);
+
     GuiJobRunner* m_jobs;
     ProjectSummary m_project;
+    ExpertsAnalysis m_analysis;
+    quint64 m_analysisJob = 0;
+    quint64 m_mergeJob = 0;
+
+    QLineEdit* m_path = nullptr;
+    QPushButton* m_openFile = nullptr;
+    QPushButton* m_openFolder = nullptr;
+    QComboBox* m_layer = nullptr;
+    QLabel* m_status = nullptr;
+    widgets::HeatmapWidget* m_heatmap = nullptr;
+    widgets::DendrogramWidget* m_dendrogram = nullptr;
+    QSlider* m_k = nullptr;
+    QLabel* m_kLabel = nullptr;
+    QLabel* m_saving = nullptr;
+    QPushButton* m_merge = nullptr;
+    QLabel* m_result = nullptr;
 };
 
 } // namespace mergelab::gui

@@ -184,7 +184,11 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
                 TensorData bytes = base->read(t.name);
                 TensorInfo info = bytes.info();
                 info.name = prefix + "0." + mlp->role;
-                writer->write(TensorData(info, bytes.owner(), bytes.data()));
+                auto trained = options.expertOverrides.find(info.name);
+                if (trained != options.expertOverrides.end())
+                    writer->write(fromTorch(info.name, trained->second, info.dtype));
+                else
+                    writer->write(TensorData(info, bytes.owner(), bytes.data()));
                 e = 1;
             }
             for (const auto& m : models) {

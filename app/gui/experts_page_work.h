@@ -1,0 +1,47 @@
+#pragma once
+
+#include "gui_job_runner.h"
+
+#include "moe/expert_merge.h"
+#include "moe/expert_report.h"
+#include "moe/moe_layout.h"
+
+#include <QMetaType>
+#include <QStringList>
+
+#include <vector>
+
+namespace mergelab::gui {
+
+// What the Experts page shows for one MoE checkpoint: its layout and, per MoE layer, the expert
+// similarities and the merge tree (average linkage on 1 - weight similarity).
+struct ExpertsAnalysis {
+    QString path;
+    MoeLayout layout;
+    std::vector<LayerRedundancy> layers;
+};
+
+// A merge-to-K run from the page: the merge result and, when the model could be evaluated on the
+// project's tasks, average accuracy before and after.
+struct ExpertsMergeOutcome {
+    ExpertMergeResult merge;
+    bool evaluated = false;
+    double accuracyBefore = 0;
+    double accuracyAfter = 0;
+    QString evaluationNote; // why there is no accuracy ("" when evaluated)
+};
+
+// Job body: opens the first of `candidates` that is an MoE checkpoint (dense ones are skipped) and
+// computes every layer's expert similarity and merge tree. Fails naming the files when none is MoE.
+GuiJobRunner::Work expertsAnalysisWork(const QStringList& candidates);
+
+// Job body: merges every layer's experts to k groups (weight similarity) into `output`; then, when
+// the input is an MoE ViT and `projectPath` has evaluable tasks, the accuracy before and after on
+// the first `evalLimit` test samples of each task.
+GuiJobRunner::Work expertsMergeWork(const QString& input, const QString& output, int k, const QString& projectPath,
+                                    int64_t evalLimit = 500);
+
+} // namespace mergelab::gui
+
+Q_DECLARE_METATYPE(mergelab::gui::ExpertsAnalysis)
+Q_DECLARE_METATYPE(mergelab::gui::ExpertsMergeOutcome)

@@ -1,0 +1,135 @@
+// The Experts page on a tiny BTX MoE built here (3 noisy fine-tunes of a one-layer dense ViT): the
+// heatmap shows the 3 x 3 cosine of the experts' concatenated weights computed by hand in this test,
+// the dendrogram gets the tree, the K slider colours groups and reports a saving, and "Merge to K"
+// runs as a job and writes a 2-expert checkpoint.
+#include "gui/experts_page.h"
+#include "gui/gui_job_runner.h"
+
+#include "dendrogram_widget.h"
+#include "heatmap_widget.h"
+
+#include "io/checkpoint.h"
+#include "io/checkpoint_writer.h"
+#include "io/torch_tensor.h"
+#include "moe/btx.h"
+#include "moe/moe_layout.h"
+
+#include <ATen/ATen.h>
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace mergelab;
+using mergelab::gui::ExpertsPage;
+using mergelab::gui::GuiJobRunner;
+
+namespace {
+
+void writeModel(const std::string& path, const std::map<std::string, at::Tensor>& tensors)
+{
+    std::vector<TensorInfo> plan;
+    for (const auto& [name, t] : tensors)
+        plan.push_back(fromTorch(name, t).info());
+    auto writer = CheckpointWriter::create(path, plan, {});
+    for (const auto& [name, t] : tensors)
+        writer->write(fromTorch(name, t));
+    writer->commit();
+}
+
+// base + 3 noisy copies -> BTX MoE (3 experts) in dir; returns its path.
+std::string tinyBtx(const QTemporaryDir& dir)
+{
+    at::manual_seed(5);
+    const std::string p = "vision_model.encoder.layers.0.";
+    std::map<std::string, at::Tensor> base = {{p + "mlp.fc1.weight", at::randn({6, 8})}, {p + "mlp.fc1.bias", at::randn({6})},
+                                              {p + "mlp.fc2.weight", at::randn({8, 6})}, {p + "mlp.fc2.bias", at::randn({8})},
+                                              {p + "layer_norm2.weight", at::randn({8})}};
+    const std::string basePath = dir.filePath("base.safetensors").toStdString();
+    writeModel(basePath, base);
+    std::vector<std::string> experts;
+    const double noise[] = {0.1, 0.15, 1.0}; // experts 0 and 1 stay close, expert 2 drifts away
+    for (int e = 0; e < 3; ++e) {
+        std::map<std::string, at::Tensor> ft;
+        for (const auto& [name, t] : base)
+            ft[name] = t + noise[e] * at::randn(t.sizes());
+        experts.push_back(dir.filePath(QStringLiteral("ft%1.safetensors").arg(e)).toStdString());
+        writeModel(experts.back(), ft);
+    }
+    NullProgress progress;
+    CancelToken cancel;
+    return branchTrainMix(basePath, experts, BtxOptions{}, dir.filePath("moe.safetensors").toStdString(), progress, cancel)
+        .path;
+}
+
+// Cosine of the experts' concatenated flattened weights, by hand.
+double expertCosine(const Checkpoint& c, int a, int b)
+{
+    auto flat = [&](int e) {
+        std::vector<at::Tensor> parts;
+        for (const char* role : {"fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight"})
+            parts.push_back(toTorch(c.read("vision_model.encoder.layers.0.moe.experts." + std::to_string(e) + "." + role))
+                                .to(at::kDouble)
+                                .flatten());
+        return at::cat(parts);
+    };
+    const at::Tensor x = flat(a), y = flat(b);
+    return (x.dot(y) / (x.norm() * y.norm())).item<double>();
+}
+
+} // namespace
+
+class TestExpertsPage : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void showsSimilarityTreeAndMerges()
+    {
+        QTemporaryDir dir;
+        const std::string moe = tinyBtx(dir);
+        GuiJobRunner jobs;
+        ExpertsPage page(&jobs);
+        page.resize(900, 500);
+        QSignalSpy analysed(&page, &ExpertsPage::analysisFinished);
+        page.openModel(QString::fromStdString(moe));
+        QVERIFY(analysed.wait(20000));
+        QCOMPARE(page.analysis().layout.numExperts, 3);
+        QCOMPARE(page.selectedLayer(), 0);
+
+        const auto c = Checkpoint::open(moe);
+        const auto* heatmap = page.heatmap();
+        QCOMPARE(heatmap->rowCount(), 3);
+        QCOMPARE(heatmap->columnCount(), 3);
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j)
+                QVERIFY2(std::abs(heatmap->value(i, j) - expertCosine(*c, i, j)) < 1e-9,
+                         qPrintable(QStringLiteral("[%1][%2] %3").arg(i).arg(j).arg(heatmap->value(i, j))));
+        QCOMPARE(page.dendrogram()->leafCount(), 3);
+
+        page.setGroupCount(2); // the close pair (0, 1) is one group
+        QCOMPARE(page.dendrogram()->groups(), (std::vector<int>{0, 0, 1}));
+        QVERIFY(page.savingText().contains(QLatin1Char('%')));
+
+        QSignalSpy merged(&page, &ExpertsPage::mergeFinished);
+        const QString out = dir.filePath(QStringLiteral("merged"));
+        page.mergeTo(out);
+        QVERIFY(merged.wait(20000));
+        QVERIFY2(page.resultText().contains(QStringLiteral("3 → 2")), qPrintable(page.resultText()));
+        QCOMPARE(detectMoeLayout(*Checkpoint::open(out.toStdString())).numExperts, 2);
+    }
+
+    void denseModelIsExplained()
+    {
+        QTemporaryDir dir;
+        writeModel(dir.filePath("dense.safetensors").toStdString(), {{"w", at::ones({2, 2})}});
+        GuiJobRunner jobs;
+        ExpertsPage page(&jobs);
+        QSignalSpy analysed(&page, &ExpertsPage::analysisFinished);
+        page.openModel(dir.filePath(QStringLiteral("dense.safetensors")));
+        QVERIFY(analysed.wait(20000));
+        QVERIFY2(page.statusText().contains(QStringLiteral("not a Mixture-of-Experts")), qPrintable(page.statusText()));
+    }
+};
+
+QTEST_MAIN(TestExpertsPage)
+#include "tst_experts_page.moc"
