@@ -7,6 +7,20 @@
 
 namespace mergelab {
 
+namespace {
+
+// The last non-empty line of a multi-line message (the error after a traceback): errors stay one line.
+std::string lastLine(const std::string& text)
+{
+    std::size_t end = text.find_last_not_of("\n ");
+    if (end == std::string::npos)
+        return text;
+    const std::size_t start = text.rfind('\n', end);
+    return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+}
+
+} // namespace
+
 TorchScriptBackbone::TorchScriptBackbone(const std::string& path) : m_path(path)
 {
     try {
@@ -25,7 +39,10 @@ at::Tensor TorchScriptBackbone::embed(const at::Tensor& images)
     try {
         out = m_module->forward({images});
     } catch (const c10::Error& e) {
-        throw InputError(m_path, {}, "forward failed: " + std::string(e.what_without_backtrace()));
+        throw InputError(m_path, {}, "forward failed: " + lastLine(e.what_without_backtrace()));
+    } catch (const std::exception& e) {
+        // Errors raised inside TorchScript code (torch::jit::JITException) carry a script traceback.
+        throw InputError(m_path, {}, "forward failed: " + lastLine(e.what()));
     }
     at::Tensor embeds;
     if (out.isTensor())
