@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Regenerates the user guide's screenshots (docs/screenshots/guide-*.png, ja-*.png) with
+# `mergelab --screenshot` (offscreen, 1280x800) on a demo model set.
+#   bash docs/make_screenshots.sh [PROJECT.mergelab.json]
+# PROJECT defaults to $MERGELAB_DEMO, else the new demo set (/work/demo-v2) when it is ready, else
+# the user's demo (~/.local/share/mergelab/demo). Preferences are isolated in a temporary config
+# folder so a saved language or window layout does not leak into the pictures.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="${MERGELAB_BUILD_DIR:-$ROOT/build}"
+APP="${MERGELAB_APP:-$BUILD/app/mergelab}"
+OUT="$ROOT/docs/screenshots"
+PROJECT="${1:-${MERGELAB_DEMO:-}}"
+if [ -z "$PROJECT" ]; then
+  if [ -f /work/demo-v2/READY ]; then
+    PROJECT=/work/demo-v2/demo/demo.mergelab.json
+  else
+    PROJECT="${XDG_DATA_HOME:-$HOME/.local/share}/mergelab/demo/demo.mergelab.json"
+  fi
+fi
+[ -f "$PROJECT" ] || { echo "error: $PROJECT: no such project (build one: mergelab-cli zoo build --preset demo --out DIR)" >&2; exit 1; }
+BASE_CKPT="$(dirname "$PROJECT")/checkpoints/base.safetensors"
+
+CONFIG="$(mktemp -d /tmp/mergelab-shots.XXXXXX)"
+trap 'rm -rf "$CONFIG"' EXIT
+export XDG_CONFIG_HOME="$CONFIG" QT_QPA_PLATFORM=offscreen
+mkdir -p "$OUT"
+
+shot() { # LANG FILE PAGE PATH
+  echo "+ MERGELAB_LANG=$1 mergelab --screenshot $2 --page $3 $4"
+  MERGELAB_LANG="$1" nice -n 10 "$APP" --size 1280x800 --screenshot "$OUT/$2" --page "$3" "$4"
+}
+
+for page in models understand tune learn experts diagnostics; do
+  shot en "guide-$page.png" "$page" "$PROJECT"
+done
+if [ -f "$BASE_CKPT" ]; then
+  shot en guide-checkpoint.png checkpoint "$BASE_CKPT"
+fi
+for page in models understand tune; do
+  shot ja "ja-$page.png" "$page" "$PROJECT"
+done
+echo "project: $PROJECT"
+ls -l "$OUT"/guide-*.png "$OUT"/ja-*.png
