@@ -497,6 +497,10 @@ or drop one onto this window.</translation>
         <source>No accuracy: %1.</source>
         <translation>No accuracy: %1.</translation>
     </message>
+    <message>
+        <source>No Mixture-of-Experts checkpoint in this project. Open one with the buttons above (e.g. a model written by mergelab-cli btx).</source>
+        <translation>No Mixture-of-Experts checkpoint in this project. Open one with the buttons above (e.g. a model written by mergelab-cli btx).</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::gui::ExportDialog</name>
@@ -761,6 +765,254 @@ or drop one onto this window.</translation>
     <message>
         <source>Open a model set to use this page.</source>
         <translation>Open a model set to use this page.</translation>
+    </message>
+    <message>
+        <source>Learned merge method</source>
+        <translation>Learned merge method</translation>
+    </message>
+    <message>
+        <source>Fisher merging</source>
+        <translation>Fisher merging</translation>
+    </message>
+    <message>
+        <source>RegMean</source>
+        <translation>RegMean</translation>
+    </message>
+    <message>
+        <source>AdaMerging, task-wise</source>
+        <translation>AdaMerging, task-wise</translation>
+    </message>
+    <message>
+        <source>AdaMerging, layer-wise</source>
+        <translation>AdaMerging, layer-wise</translation>
+    </message>
+    <message>
+        <source>WEMoE (weight-ensembling MoE)</source>
+        <translation>WEMoE (weight-ensembling MoE)</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <source>Samples per task</source>
+        <translation>Samples per task</translation>
+    </message>
+    <message>
+        <source>Fisher / RegMean: training inputs per task</source>
+        <translation>Fisher / RegMean: training inputs per task</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>Samples</translation>
+    </message>
+    <message>
+        <source>Training steps</source>
+        <translation>Training steps</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>Learning rate</translation>
+    </message>
+    <message>
+        <source>Batch per task</source>
+        <translation>Batch per task</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>RegMean alpha</source>
+        <translation>RegMean alpha</translation>
+    </message>
+    <message>
+        <source>RegMean: off-diagonal entries of each Gram matrix are scaled by alpha</source>
+        <translation>RegMean: off-diagonal entries of each Gram matrix are scaled by alpha</translation>
+    </message>
+    <message>
+        <source>α (RegMean)</source>
+        <translation>α (RegMean)</translation>
+    </message>
+    <message>
+        <source>Initial lambda</source>
+        <translation>Initial lambda</translation>
+    </message>
+    <message>
+        <source>AdaMerging: initial coefficients; WEMoE: task-arithmetic λ and initial routing</source>
+        <translation>AdaMerging: initial coefficients; WEMoE: task-arithmetic λ and initial routing</translation>
+    </message>
+    <message>
+        <source>λ</source>
+        <translation>λ</translation>
+    </message>
+    <message>
+        <source>Validate every N steps</source>
+        <translation>Validate every N steps</translation>
+    </message>
+    <message>
+        <source>Validate every</source>
+        <translation>Validate every</translation>
+    </message>
+    <message>
+        <source>Validation samples per task</source>
+        <translation>Validation samples per task</translation>
+    </message>
+    <message>
+        <source>Validation samples</source>
+        <translation>Validation samples</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>&amp;Run</translation>
+    </message>
+    <message>
+        <source>Run learned merge</source>
+        <translation>Run learned merge</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cancel learned merge</source>
+        <translation>Cancel learned merge</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Export…</translation>
+    </message>
+    <message>
+        <source>Export learned merge</source>
+        <translation>Export learned merge</translation>
+    </message>
+    <message>
+        <source>Save the result: a .safetensors file, or a folder for WEMoE</source>
+        <translation>Save the result: a .safetensors file, or a folder for WEMoE</translation>
+    </message>
+    <message>
+        <source>Loss per step</source>
+        <translation>Loss per step</translation>
+    </message>
+    <message>
+        <source>Validation accuracy per task</source>
+        <translation>Validation accuracy per task</translation>
+    </message>
+    <message>
+        <source>Routing heatmap block</source>
+        <translation>Routing heatmap block</translation>
+    </message>
+    <message>
+        <source>WEMoE routing, block</source>
+        <translation>WEMoE routing, block</translation>
+    </message>
+    <message>
+        <source>Mean routing weight per input task and task vector</source>
+        <translation>Mean routing weight per input task and task vector</translation>
+    </message>
+    <message>
+        <source>mean routing weight</source>
+        <translation>mean routing weight</translation>
+    </message>
+    <message>
+        <source>Done: %1 steps. Export saves the result.</source>
+        <translation>Done: %1 steps. Export saves the result.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Cancelled.</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Failed: %1</translation>
+    </message>
+    <message>
+        <source>Choose a method and press Run: it learns from the project&apos;s datasets.</source>
+        <translation>Choose a method and press Run: it learns from the project&apos;s datasets.</translation>
+    </message>
+    <message>
+        <source>This page needs a project with a native ViT (clip_vit), heads and datasets.</source>
+        <translation>This page needs a project with a native ViT (clip_vit), heads and datasets.</translation>
+    </message>
+    <message>
+        <source>Learned merge: %1</source>
+        <translation>Learned merge: %1</translation>
+    </message>
+    <message>
+        <source>Running %1…</source>
+        <translation>Running %1…</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2, loss %3</source>
+        <translation>Step %1 of %2, loss %3</translation>
+    </message>
+    <message>
+        <source>mean entropy</source>
+        <translation>mean entropy</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>step</translation>
+    </message>
+    <message>
+        <source>entropy (nats)</source>
+        <translation>entropy (nats)</translation>
+    </message>
+    <message>
+        <source>task %1</source>
+        <translation>task %1</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>accuracy (%)</translation>
+    </message>
+    <message>
+        <source>block %1</source>
+        <translation>block %1</translation>
+    </message>
+    <message>
+        <source>τ %1</source>
+        <translation>τ %1</translation>
+    </message>
+    <message>
+        <source>WEMoE routing (appears at validation steps of a WEMoE run)</source>
+        <translation>WEMoE routing (appears at validation steps of a WEMoE run)</translation>
+    </message>
+    <message>
+        <source>Mean routing weight, block %1: input task × task vector</source>
+        <translation>Mean routing weight, block %1: input task × task vector</translation>
+    </message>
+    <message>
+        <source>Export WEMoE model (folder)</source>
+        <translation>Export WEMoE model (folder)</translation>
+    </message>
+    <message>
+        <source>WEMoE folder (*)</source>
+        <translation>WEMoE folder (*)</translation>
+    </message>
+    <message>
+        <source>Export merged model</source>
+        <translation>Export merged model</translation>
+    </message>
+    <message>
+        <source>safetensors (*.safetensors)</source>
+        <translation>safetensors (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>Export %1</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>Exported %1</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export failed: %1</translation>
     </message>
 </context>
 <context>

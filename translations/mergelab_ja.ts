@@ -252,7 +252,7 @@ or drop one onto this window.</source>
     </message>
     <message>
         <source>step</source>
-        <translation>刻み</translation>
+        <translation>ステップ</translation>
     </message>
     <message>
         <source>Loss or accuracy over two task coefficients</source>
@@ -496,6 +496,10 @@ or drop one onto this window.</source>
     <message>
         <source>No accuracy: %1.</source>
         <translation>精度なし: %1。</translation>
+    </message>
+    <message>
+        <source>No Mixture-of-Experts checkpoint in this project. Open one with the buttons above (e.g. a model written by mergelab-cli btx).</source>
+        <translation>このプロジェクトには Mixture-of-Experts のチェックポイントがありません。上のボタンで開いてください (例: mergelab-cli btx で書き出したモデル)。</translation>
     </message>
 </context>
 <context>
@@ -758,6 +762,254 @@ or drop one onto this window.</source>
     <message>
         <source>Open a model set to use this page.</source>
         <translation>このページを使うにはモデルセットを開いてください。</translation>
+    </message>
+    <message>
+        <source>Learned merge method</source>
+        <translation>学習型マージ手法</translation>
+    </message>
+    <message>
+        <source>Fisher merging</source>
+        <translation>Fisher マージ</translation>
+    </message>
+    <message>
+        <source>RegMean</source>
+        <translation>RegMean</translation>
+    </message>
+    <message>
+        <source>AdaMerging, task-wise</source>
+        <translation>AdaMerging (タスク単位)</translation>
+    </message>
+    <message>
+        <source>AdaMerging, layer-wise</source>
+        <translation>AdaMerging (層単位)</translation>
+    </message>
+    <message>
+        <source>WEMoE (weight-ensembling MoE)</source>
+        <translation>WEMoE (重みアンサンブル MoE)</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>手法</translation>
+    </message>
+    <message>
+        <source>Samples per task</source>
+        <translation>タスクあたりのサンプル数</translation>
+    </message>
+    <message>
+        <source>Fisher / RegMean: training inputs per task</source>
+        <translation>Fisher / RegMean: タスクあたりの学習入力数</translation>
+    </message>
+    <message>
+        <source>Samples</source>
+        <translation>サンプル数</translation>
+    </message>
+    <message>
+        <source>Training steps</source>
+        <translation>学習ステップ数</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>ステップ数</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学習率</translation>
+    </message>
+    <message>
+        <source>Batch per task</source>
+        <translation>タスクあたりのバッチ</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <source>RegMean alpha</source>
+        <translation>RegMean の α</translation>
+    </message>
+    <message>
+        <source>RegMean: off-diagonal entries of each Gram matrix are scaled by alpha</source>
+        <translation>RegMean: 各グラム行列の非対角成分を α 倍します</translation>
+    </message>
+    <message>
+        <source>α (RegMean)</source>
+        <translation>α (RegMean)</translation>
+    </message>
+    <message>
+        <source>Initial lambda</source>
+        <translation>λ の初期値</translation>
+    </message>
+    <message>
+        <source>AdaMerging: initial coefficients; WEMoE: task-arithmetic λ and initial routing</source>
+        <translation>AdaMerging: 係数の初期値、WEMoE: タスク算術の λ とルーティングの初期値</translation>
+    </message>
+    <message>
+        <source>λ</source>
+        <translation>λ</translation>
+    </message>
+    <message>
+        <source>Validate every N steps</source>
+        <translation>N ステップごとに検証</translation>
+    </message>
+    <message>
+        <source>Validate every</source>
+        <translation>検証の間隔</translation>
+    </message>
+    <message>
+        <source>Validation samples per task</source>
+        <translation>タスクあたりの検証サンプル数</translation>
+    </message>
+    <message>
+        <source>Validation samples</source>
+        <translation>検証サンプル数</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>実行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Run learned merge</source>
+        <translation>学習型マージを実行</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Cancel learned merge</source>
+        <translation>学習型マージをキャンセル</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>エクスポート(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export learned merge</source>
+        <translation>学習型マージをエクスポート</translation>
+    </message>
+    <message>
+        <source>Save the result: a .safetensors file, or a folder for WEMoE</source>
+        <translation>結果を保存します: .safetensors ファイル、WEMoE の場合はフォルダ</translation>
+    </message>
+    <message>
+        <source>Loss per step</source>
+        <translation>ステップごとの損失</translation>
+    </message>
+    <message>
+        <source>Validation accuracy per task</source>
+        <translation>タスクごとの検証精度</translation>
+    </message>
+    <message>
+        <source>Routing heatmap block</source>
+        <translation>ルーティングのヒートマップのブロック</translation>
+    </message>
+    <message>
+        <source>WEMoE routing, block</source>
+        <translation>WEMoE のルーティング、ブロック</translation>
+    </message>
+    <message>
+        <source>Mean routing weight per input task and task vector</source>
+        <translation>入力タスクとタスクベクトルごとの平均ルーティング重み</translation>
+    </message>
+    <message>
+        <source>mean routing weight</source>
+        <translation>平均ルーティング重み</translation>
+    </message>
+    <message>
+        <source>Done: %1 steps. Export saves the result.</source>
+        <translation>完了: %1 ステップ。エクスポートで結果を保存できます。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>キャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失敗: %1</translation>
+    </message>
+    <message>
+        <source>Choose a method and press Run: it learns from the project&apos;s datasets.</source>
+        <translation>手法を選んで「実行」を押してください。プロジェクトのデータセットから学習します。</translation>
+    </message>
+    <message>
+        <source>This page needs a project with a native ViT (clip_vit), heads and datasets.</source>
+        <translation>このページには、ネイティブ ViT (clip_vit)、ヘッド、データセットを含むプロジェクトが必要です。</translation>
+    </message>
+    <message>
+        <source>Learned merge: %1</source>
+        <translation>学習型マージ: %1</translation>
+    </message>
+    <message>
+        <source>Running %1…</source>
+        <translation>%1 を実行中…</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2, loss %3</source>
+        <translation>ステップ %1 / %2、損失 %3</translation>
+    </message>
+    <message>
+        <source>mean entropy</source>
+        <translation>平均エントロピー</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>ステップ</translation>
+    </message>
+    <message>
+        <source>entropy (nats)</source>
+        <translation>エントロピー (nats)</translation>
+    </message>
+    <message>
+        <source>task %1</source>
+        <translation>タスク %1</translation>
+    </message>
+    <message>
+        <source>accuracy (%)</source>
+        <translation>精度 (%)</translation>
+    </message>
+    <message>
+        <source>block %1</source>
+        <translation>ブロック %1</translation>
+    </message>
+    <message>
+        <source>τ %1</source>
+        <translation>τ %1</translation>
+    </message>
+    <message>
+        <source>WEMoE routing (appears at validation steps of a WEMoE run)</source>
+        <translation>WEMoE のルーティング (WEMoE 実行中の検証ステップで表示されます)</translation>
+    </message>
+    <message>
+        <source>Mean routing weight, block %1: input task × task vector</source>
+        <translation>平均ルーティング重み、ブロック %1: 入力タスク × タスクベクトル</translation>
+    </message>
+    <message>
+        <source>Export WEMoE model (folder)</source>
+        <translation>WEMoE モデルをエクスポート (フォルダ)</translation>
+    </message>
+    <message>
+        <source>WEMoE folder (*)</source>
+        <translation>WEMoE フォルダ (*)</translation>
+    </message>
+    <message>
+        <source>Export merged model</source>
+        <translation>マージ済みモデルをエクスポート</translation>
+    </message>
+    <message>
+        <source>safetensors (*.safetensors)</source>
+        <translation>safetensors (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>%1 をエクスポート</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>%1 をエクスポートしました</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>エクスポートに失敗しました: %1</translation>
     </message>
 </context>
 <context>
@@ -1524,7 +1776,7 @@ A workbench for merging fine-tuned neural networks.</source>
     </message>
     <message>
         <source>step</source>
-        <translation>刻み</translation>
+        <translation>ステップ</translation>
     </message>
     <message>
         <source>1-D sweep: choose a parameter and run</source>
