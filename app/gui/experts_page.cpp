@@ -126,6 +126,9 @@ ExpertsPage::ExpertsPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent),
                     m_openFolder->setEnabled(true);
                     if (status == Status::Ok && result.canConvert<ExpertsAnalysis>())
                         setAnalysis(result.value<ExpertsAnalysis>());
+                    else if (status == Status::Ok)
+                        m_status->setText(tr("No Mixture-of-Experts checkpoint in this project. Open one with the "
+                                             "buttons above (e.g. a model written by mergelab-cli btx)."));
                     else
                         m_status->setText(status == Status::Cancelled ? tr("Analysis cancelled.") : message);
                     Q_EMIT analysisFinished();
@@ -149,19 +152,19 @@ void ExpertsPage::setProject(const ProjectSummary& project)
         if (m.error.isEmpty() && !m.path.isEmpty())
             candidates << m.path;
     if (!candidates.isEmpty())
-        startAnalysis(candidates);
+        startAnalysis(candidates, true);
 }
 
-void ExpertsPage::openModel(const QString& path) { startAnalysis({path}); }
+void ExpertsPage::openModel(const QString& path) { startAnalysis({path}, false); }
 
-void ExpertsPage::startAnalysis(const QStringList& candidates)
+void ExpertsPage::startAnalysis(const QStringList& candidates, bool fromProject)
 {
     m_status->setText(candidates.size() == 1 ? tr("Analysing the experts of %1…").arg(candidates.front())
                                              : tr("Looking for an MoE checkpoint among the project's models…"));
     m_openFile->setEnabled(false);
     m_openFolder->setEnabled(false);
     m_analysisJob = m_jobs->start(tr("Expert similarity"), QStringLiteral("experts-analysis"),
-                                  expertsAnalysisWork(candidates));
+                                  expertsAnalysisWork(candidates, fromProject));
 }
 
 void ExpertsPage::setAnalysis(const ExpertsAnalysis& analysis)

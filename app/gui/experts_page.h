@@ -52,7 +52,8 @@ Q_SIGNALS:
     void mergeFinished();
 
 private:
-    void startAnalysis(const QStringList& candidates);
+    // fromProject: the project's members are searched; none being MoE is not an error.
+    void startAnalysis(const QStringList& candidates, bool fromProject);
     void setAnalysis(const ExpertsAnalysis& analysis);
     void showLayer();
     void updateGroups();

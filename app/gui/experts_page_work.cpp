@@ -9,9 +9,9 @@
 
 namespace mergelab::gui {
 
-GuiJobRunner::Work expertsAnalysisWork(const QStringList& candidates)
+GuiJobRunner::Work expertsAnalysisWork(const QStringList& candidates, bool quietIfNone)
 {
-    return [candidates](Progress& progress, const CancelToken& cancel) -> QVariant {
+    return [candidates, quietIfNone](Progress& progress, const CancelToken& cancel) -> QVariant {
         std::string tried;
         for (const QString& path : candidates) {
             throwIfCancelled(cancel);
@@ -28,6 +28,8 @@ GuiJobRunner::Work expertsAnalysisWork(const QStringList& candidates)
             analysis.layers = clusterExperts(sims, 0, 0);
             return QVariant::fromValue(analysis);
         }
+        if (quietIfNone)
+            return {};
         throw InputError(tried.empty() ? std::string("no checkpoint given")
                                        : "not a Mixture-of-Experts checkpoint: " + tried);
     };

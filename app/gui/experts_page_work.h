@@ -33,7 +33,9 @@ struct ExpertsMergeOutcome {
 
 // Job body: opens the first of `candidates` that is an MoE checkpoint (dense ones are skipped) and
 // computes every layer's expert similarity and merge tree. Fails naming the files when none is MoE.
-GuiJobRunner::Work expertsAnalysisWork(const QStringList& candidates);
+// With `quietIfNone` (a project's members are searched), finding no MoE checkpoint is not an error:
+// the job then returns an empty QVariant.
+GuiJobRunner::Work expertsAnalysisWork(const QStringList& candidates, bool quietIfNone = false);
 
 // Job body: merges every layer's experts to k groups (weight similarity) into `output`; then, when
 // the input is an MoE ViT and `projectPath` has evaluable tasks, the accuracy before and after on

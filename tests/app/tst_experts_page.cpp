@@ -129,6 +129,27 @@ private Q_SLOTS:
         QVERIFY(analysed.wait(20000));
         QVERIFY2(page.statusText().contains(QStringLiteral("not a Mixture-of-Experts")), qPrintable(page.statusText()));
     }
+
+    void projectWithoutMoeIsNotAnError()
+    {
+        // Opening an ordinary (dense) project must not put an error on the window's banner.
+        QTemporaryDir dir;
+        writeModel(dir.filePath("dense.safetensors").toStdString(), {{"w", at::ones({2, 2})}});
+        GuiJobRunner jobs;
+        ExpertsPage page(&jobs);
+        QSignalSpy analysed(&page, &ExpertsPage::analysisFinished);
+        QSignalSpy finished(&jobs, &GuiJobRunner::finished);
+        gui::ProjectSummary project;
+        gui::ProjectMember member;
+        member.name = QStringLiteral("dense");
+        member.path = dir.filePath(QStringLiteral("dense.safetensors"));
+        project.members.push_back(member);
+        page.setProject(project);
+        QVERIFY(analysed.wait(20000));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.front().at(1).value<Status>(), Status::Ok);
+        QVERIFY2(page.statusText().contains(QStringLiteral("No Mixture-of-Experts")), qPrintable(page.statusText()));
+    }
 };
 
 QTEST_MAIN(TestExpertsPage)
