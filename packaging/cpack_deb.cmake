@@ -7,11 +7,12 @@ set(CPACK_PACKAGE_VENDOR "MergeLab")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "workbench for merging fine-tuned neural networks")
 set(CPACK_PACKAGE_DESCRIPTION "MergeLab loads a model set (a pretrained checkpoint and checkpoints
-fine-tuned from it), shows task-vector similarity, norms and sign conflicts per
-layer, tunes merge coefficients while the merged model is evaluated, and exports
-merged checkpoints (safetensors, HDF5). mergelab-cli repeats every step from
-scripts: inspect, convert, analyze, merge (mergekit recipes), eval, sweep,
-experts (Mixture-of-Experts surgery), btx, learn-merge and zoo (demo model set).")
+fine-tuned from it), shows task-vector similarity, norms and sign
+conflicts per layer, tunes merge coefficients while the merged model is
+evaluated, and exports merged checkpoints (safetensors, HDF5).
+mergelab-cli repeats every step from scripts: inspect, convert, analyze,
+merge (mergekit recipes), eval, sweep, experts (Mixture-of-Experts
+surgery), btx, learn-merge and zoo (demo model set).")
 set(CPACK_PACKAGE_CONTACT "MergeLab developers <dev@mergelab.org>")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY /usr)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
