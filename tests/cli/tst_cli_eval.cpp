@@ -136,10 +136,10 @@ private Q_SLOTS:
         std::map<std::string, at::Tensor> tensors;
         for (const TensorInfo& info : ref->tensors())
             tensors[info.name] = toTorch(ref->read(info.name)).clone();
-        QVERIFY(tensors.count("images") && tensors.count("image_embeds"));
+        QVERIFY(tensors.count("images") && tensors.count("embeds"));
         at::manual_seed(1);
         const at::Tensor head = at::randn({3, 4});
-        at::Tensor labels = at::matmul(tensors["image_embeds"], head.t()).argmax(1);
+        at::Tensor labels = at::matmul(tensors["embeds"], head.t()).argmax(1);
         labels[2] = (labels[2] + 1) % 3;
         std::map<std::string, LabeledImages> splits;
         splits["test"] = {tensors["images"].to(at::kFloat).contiguous(), labels.to(at::kLong)};
