@@ -91,4 +91,12 @@ bool ensureFolder(const std::string& dir)
     return true;
 }
 
+PartialFolderGuard::~PartialFolderGuard()
+{
+    if (!m_dir.empty()) {
+        std::error_code ec;
+        std::filesystem::remove_all(m_dir, ec);
+    }
+}
+
 } // namespace mergelab

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mergelab {
@@ -23,5 +24,19 @@ void removeQuietly(const std::string& path) noexcept;
 
 // Creates `dir` (and parents) if missing. Returns true when it had to create it. Throws IoError.
 bool ensureFolder(const std::string& dir);
+
+// Removes a partial output folder when the scope ends, unless released (cancel and failure leave
+// nothing behind).
+class PartialFolderGuard {
+public:
+    explicit PartialFolderGuard(std::string dir) : m_dir(std::move(dir)) {}
+    ~PartialFolderGuard();
+    PartialFolderGuard(const PartialFolderGuard&) = delete;
+    PartialFolderGuard& operator=(const PartialFolderGuard&) = delete;
+    void release() { m_dir.clear(); }
+
+private:
+    std::string m_dir;
+};
 
 } // namespace mergelab

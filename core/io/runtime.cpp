@@ -16,4 +16,11 @@ void initTorchRuntime()
     });
 }
 
+ScopedTorchThreads::ScopedTorchThreads(int threads) : m_before(at::get_num_threads())
+{
+    at::set_num_threads(threads);
+}
+
+ScopedTorchThreads::~ScopedTorchThreads() { at::set_num_threads(m_before); }
+
 } // namespace mergelab

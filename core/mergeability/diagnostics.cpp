@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "models/backbone.h"
+#include "io/runtime.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -19,16 +20,6 @@ namespace {
 
 constexpr int64_t kChunk = 256; // inputs per forward
 
-// One intra-op thread: small forwards scale worse with torch's threads than without on a busy
-// 2-core machine (the zoo and the evaluator do the same).
-class SingleThreaded {
-public:
-    SingleThreaded() : m_threads(at::get_num_threads()) { at::set_num_threads(1); }
-    ~SingleThreaded() { at::set_num_threads(m_threads); }
-
-private:
-    int m_threads;
-};
 
 } // namespace
 
@@ -125,7 +116,7 @@ void DiagnoseJob::run(Progress& progress, const CancelToken& cancel)
     if (o.rho < 0 || !std::isfinite(o.rho))
         throw InputError("--rho must be >= 0 (got " + std::to_string(o.rho) + ")");
     progress.update(0, 1, "loading " + m_set.projectPath());
-    SingleThreaded singleThreaded;
+    ScopedTorchThreads singleThreaded(1);
     MergeabilityData data(m_set, o.split, o.limit);
     throwIfCancelled(cancel);
     const int indexA = o.surfaceA.empty() ? -1 : data.indexOfTask(o.surfaceA);

@@ -8,6 +8,8 @@
 #include "io/checkpoint_writer.h"
 #include "io/torch_tensor.h"
 #include "models/clip_vit.h"
+#include "io/atomic_output.h"
+#include "io/runtime.h"
 
 #include <ATen/ATen.h>
 #include <torch/nn/utils/clip_grad.h>
@@ -25,32 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// One intra-op thread while training: bit-for-bit deterministic for a seed (as the zoo trains).
-class SingleThreaded {
-public:
-    SingleThreaded() : m_threads(at::get_num_threads()) { at::set_num_threads(1); }
-    ~SingleThreaded() { at::set_num_threads(m_threads); }
 
-private:
-    int m_threads;
-};
-
-// Removes a partial output folder unless released.
-class PartialDir {
-public:
-    explicit PartialDir(fs::path dir) : m_dir(std::move(dir)) {}
-    ~PartialDir()
-    {
-        if (!m_dir.empty()) {
-            std::error_code ec;
-            fs::remove_all(m_dir, ec);
-        }
-    }
-    void release() { m_dir.clear(); }
-
-private:
-    fs::path m_dir;
-};
 
 std::string number(double v)
 {
@@ -125,7 +102,7 @@ FinetuneResult finetuneTask(const ModelSet& set, const std::string& task, const 
     at::Tensor head = toTorch(Checkpoint::open(entry.head)->read(entry.headTensor)).to(at::kFloat).clone();
     const std::map<std::string, at::Tensor> base = readCheckpointTensors(set.base.path);
 
-    SingleThreaded singleThreaded;
+    ScopedTorchThreads singleThreaded(1);
     ClipVisionModel model(ClipVisionConfig::load(set.architecture.config));
     if (head.dim() != 2 || head.size(1) != model->config.projectionDim)
         throw InputError(entry.head, entry.headTensor,
@@ -243,7 +220,7 @@ void FinetuneJob::runProject(Progress& progress, const CancelToken& cancel)
     fs::remove_all(partial, ec);
     if (!fs::create_directories(partial / "checkpoints", ec) || ec)
         throw IoError(partial.string(), {}, "cannot create folder: " + ec.message());
-    PartialDir guard(partial);
+    PartialFolderGuard guard(partial.string());
 
     ModelSet set = m_set;
     set.name = m_set.name + (m_options.train.sam ? " — SAM rho " + number(m_options.train.samRho) : " — re-fine-tuned") +

@@ -8,6 +8,8 @@
 #include "io/model_set.h"
 #include "io/torch_tensor.h"
 #include "zoo/model_card.h"
+#include "io/atomic_output.h"
+#include "io/runtime.h"
 
 #include <torch/torch.h>
 
@@ -24,33 +26,7 @@ namespace {
 
 const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
-// Training runs on one intra-op thread: bit-for-bit deterministic for a seed, and immune to the
-// OpenMP barrier stalls that make 2 threads slower than 1 on a busy 2-core machine.
-class SingleThreaded {
-public:
-    SingleThreaded() : m_threads(at::get_num_threads()) { at::set_num_threads(1); }
-    ~SingleThreaded() { at::set_num_threads(m_threads); }
 
-private:
-    int m_threads;
-};
-
-// Removes the partial output unless released (cancel / failure leave nothing behind).
-class PartialDir {
-public:
-    explicit PartialDir(fs::path dir) : m_dir(std::move(dir)) {}
-    ~PartialDir()
-    {
-        if (!m_dir.empty()) {
-            std::error_code ec;
-            fs::remove_all(m_dir, ec);
-        }
-    }
-    void release() { m_dir.clear(); }
-
-private:
-    fs::path m_dir;
-};
 
 std::map<std::string, at::Tensor> stateOf(ClipVisionModel& model)
 {
@@ -149,8 +125,8 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     if (!fs::create_directories(partial / "data", ec) || ec)
         throw IoError(partial.string(), {}, "cannot create folder: " + ec.message());
     fs::create_directories(partial / "checkpoints");
-    PartialDir guard(partial);
-    SingleThreaded singleThreaded;
+    PartialFolderGuard guard(partial.string());
+    ScopedTorchThreads singleThreaded(1);
 
     ZooPreset& p = m_preset;
     // Experiment knobs (not user options) for trying fine-tuning variants on a cached base.
