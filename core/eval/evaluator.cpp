@@ -129,6 +129,7 @@ EvalResult evaluateBackbone(Backbone& backbone, const std::vector<EvalTask>& tas
     const int64_t workers =
         std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), static_cast<int64_t>(batches.size())));
     SingleThreadedBlas blasOnCallingThread;
+    keepFreedHeapForReuse(); // activations of every batch reuse the last batch's memory
     std::vector<std::atomic<int64_t>> correct(tasks.size());
     std::atomic<std::size_t> next{0};
     std::atomic<int64_t> done{0};

@@ -5,6 +5,9 @@
 #include <ATen/Parallel.h>
 
 #include <dlfcn.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include <mutex>
 
@@ -81,6 +84,21 @@ SerialOpsOnThisThread::~SerialOpsOnThisThread()
 int openBlasThreads()
 {
     return controls().blasGet ? controls().blasGet() : 0;
+}
+
+bool keepFreedHeapForReuse()
+{
+#if defined(__GLIBC__)
+    static const bool applied = [] {
+        // Setting either disables glibc's dynamic thresholds, so both are set.
+        const bool mmapSet = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1;
+        const bool trimSet = mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024) == 1;
+        return mmapSet && trimSet;
+    }();
+    return applied;
+#else
+    return false;
+#endif
 }
 
 } // namespace mergelab
