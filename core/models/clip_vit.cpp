@@ -7,7 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <dlfcn.h>
+
 #include <cerrno>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -241,14 +244,143 @@ at::Tensor ClipVisionModelImpl::forward(const at::Tensor& pixels)
     return visual_projection->forward(vision_model->forward(pixels));
 }
 
+namespace {
+
+// cblas_sgemm of the BLAS LibTorch loaded (OpenBLAS on Debian), found at run time.
+using CblasSgemm = void (*)(int order, int transA, int transB, int m, int n, int k, float alpha, const float* a,
+                            int lda, const float* b, int ldb, float beta, float* c, int ldc);
+enum : int { kRowMajor = 101, kNoTrans = 111, kTrans = 112 };
+
+CblasSgemm cblasSgemm()
+{
+    static const auto f = reinterpret_cast<CblasSgemm>(dlsym(RTLD_DEFAULT, "cblas_sgemm"));
+    return f;
+}
+
+} // namespace
+
+bool ClipVisionModelImpl::fastInferenceAvailable()
+{
+    return cblasSgemm() != nullptr;
+}
+
+std::shared_ptr<const ClipVisionModelImpl::InferenceWeights> ClipVisionModelImpl::inferenceWeights()
+{
+    const std::vector<at::Tensor> params = parameters();
+    std::vector<std::pair<const void*, int64_t>> key;
+    key.reserve(params.size());
+    bool cacheable = true;
+    for (const at::Tensor& t : params) {
+        if (t.scalar_type() != at::kFloat)
+            return nullptr; // converted to another dtype: the generic path handles it
+        // Inference tensors have no version counter: then rebuild every time (a few small copies).
+        cacheable = cacheable && !t.is_inference();
+        key.emplace_back(t.data_ptr(), t.is_inference() ? 0 : t._version());
+    }
+    std::lock_guard<std::mutex> lock(m_inferenceMutex);
+    if (cacheable && m_inference && m_inference->key == key)
+        return m_inference;
+    auto w = std::make_shared<InferenceWeights>();
+    w->key = std::move(key);
+    const double scale = 1.0 / std::sqrt(static_cast<double>(config.hiddenSize / config.numAttentionHeads));
+    for (const auto& module : *vision_model->encoder->layers) {
+        const auto& attn = *module->as<ClipEncoderLayerImpl>()->self_attn;
+        w->qkvWeightT.push_back(
+            at::cat({attn.q_proj->weight * scale, attn.k_proj->weight, attn.v_proj->weight}, 0).t().contiguous());
+        w->qkvBias.push_back(at::cat({attn.q_proj->bias * scale, attn.k_proj->bias, attn.v_proj->bias}, 0));
+    }
+    if (cacheable)
+        m_inference = w;
+    return w;
+}
+
 at::Tensor ClipVisionModelImpl::embedInference(const at::Tensor& pixels)
 {
+    if (cblasSgemm() && pixels.scalar_type() == at::kFloat) {
+        std::shared_ptr<const InferenceWeights> w;
+        {
+            // Built outside InferenceMode: normal tensors, usable with or without it later.
+            c10::InferenceMode off(false);
+            at::NoGradGuard noGrad;
+            w = inferenceWeights();
+        }
+        if (w)
+            return embedFast(pixels, *w);
+    }
     auto& vm = *vision_model;
     at::Tensor h = vm.pre_layrnorm->forward(vm.embeddings->forward(pixels));
     const std::size_t layers = vm.encoder->layers->size();
     for (std::size_t i = 0; i < layers; ++i)
         h = vm.encoder->layers[i]->as<ClipEncoderLayerImpl>()->forwardInference(h, i + 1 == layers);
     return visual_projection->forward(vm.post_layernorm->forward(h.select(1, 0)));
+}
+
+// The inference forward with few, large ops: the residual stream is one [N * T, D] matrix; q, k and
+// v come from one GEMM ([N * T, 3D], the scale folded into q's weights); attention runs per image
+// and head as two small GEMMs on strided rows of that matrix (BLAS reads the heads in place, no
+// split or merge copies; at::bmm loops over the batch with far more overhead per call), the
+// softmax as whole-tensor ops (at::softmax is slow on rows this short); biases and residuals go
+// through addmm. The last layer computes the class token's rows only.
+at::Tensor ClipVisionModelImpl::embedFast(const at::Tensor& input, const InferenceWeights& w)
+{
+    const CblasSgemm sgemm = cblasSgemm();
+    const ClipVisionConfig& c = config;
+    auto& vm = *vision_model;
+    const at::Tensor pixels = input.contiguous();
+    const int64_t n = pixels.size(0), grid = c.imageSize / c.patchSize, p = c.patchSize, ch = c.numChannels;
+    const int64_t patches = grid * grid, t = patches + 1, d = c.hiddenSize, heads = c.numAttentionHeads;
+    const int64_t hd = d / heads;
+
+    // Patch embedding (stride = kernel) as one GEMM on the flattened patches, in the conv weight's
+    // (channel, row, column) order; then the class token, plus positions.
+    const at::Tensor& patchWeight = vm.embeddings->patch_embedding->weight; // [D, C, p, p]
+    const at::Tensor flat =
+        pixels.view({n, ch, grid, p, grid, p}).permute({0, 2, 4, 1, 3, 5}).reshape({n * patches, ch * p * p});
+    const at::Tensor embedded = at::mm(flat, patchWeight.view({d, ch * p * p}).t()).view({n, patches, d});
+    const at::Tensor& positions = vm.embeddings->position_embedding->weight; // [T, D]
+    at::Tensor x = at::empty({n, t, d}, pixels.options());
+    at::Tensor patchRows = x.narrow(1, 1, patches);
+    at::add_out(patchRows, embedded, positions.narrow(0, 1, patches));
+    x.select(1, 0).copy_((vm.embeddings->class_embedding + positions[0]).expand({n, d}));
+    at::Tensor h = vm.pre_layrnorm->forward(x).view({n * t, d});
+
+    const std::size_t layers = vm.encoder->layers->size();
+    for (std::size_t i = 0; i < layers; ++i) {
+        auto& layer = *vm.encoder->layers[i]->as<ClipEncoderLayerImpl>();
+        const bool last = i + 1 == layers;
+        const int64_t tq = last ? 1 : t; // query rows per image
+        const at::Tensor qkv = at::addmm(w.qkvBias[i], layer.layer_norm1->forward(h), w.qkvWeightT[i]);
+        const float* qkvData = qkv.data_ptr<float>();
+        const int64_t row = 3 * d;
+        at::Tensor scores = at::empty({n, heads, tq, t}, qkv.options());
+        float* scoreData = scores.data_ptr<float>();
+        for (int64_t b = 0; b < n; ++b)
+            for (int64_t head = 0; head < heads; ++head) {
+                const float* q = qkvData + b * t * row + head * hd;
+                sgemm(kRowMajor, kNoTrans, kTrans, int(tq), int(t), int(hd), 1.0f, q, int(row), q + d, int(row), 0.0f,
+                      scoreData + (b * heads + head) * tq * t, int(t));
+            }
+        scores.sub_(scores.amax(-1, true)).exp_();
+        scores.div_(scores.sum(-1, true));
+        at::Tensor context = at::empty({n * tq, d}, qkv.options());
+        float* contextData = context.data_ptr<float>();
+        for (int64_t b = 0; b < n; ++b)
+            for (int64_t head = 0; head < heads; ++head)
+                sgemm(kRowMajor, kNoTrans, kNoTrans, int(tq), int(hd), int(t), 1.0f,
+                      scoreData + (b * heads + head) * tq * t, int(t), qkvData + b * t * row + 2 * d + head * hd,
+                      int(row), 0.0f, contextData + b * tq * d + head * hd, int(d));
+        const at::Tensor residual = last ? h.view({n, t, d}).select(1, 0) : h;
+        const auto& attn = *layer.self_attn;
+        h = at::addmm(residual, context, attn.out_proj->weight.t()).add_(attn.out_proj->bias);
+        const auto& mlp = *layer.mlp;
+        at::Tensor mid = at::addmm(mlp.fc1->bias, layer.layer_norm2->forward(h), mlp.fc1->weight.t());
+        if (mlp.quickGelu)
+            mid.mul_(at::sigmoid(mid * 1.702));
+        else
+            mid = at::gelu(mid);
+        h = at::addmm(h, mid, mlp.fc2->weight.t()).add_(mlp.fc2->bias);
+    }
+    return visual_projection->forward(vm.post_layernorm->forward(h)); // h: the class tokens, [N, D]
 }
 
 ClipVitBackbone::ClipVitBackbone(const ClipVisionConfig& config) : m_model(config)

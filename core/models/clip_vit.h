@@ -12,7 +12,10 @@
 #include <torch/nn/modules/normalization.h>
 #include <torch/nn/pimpl.h>
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace mergelab {
 
@@ -126,6 +129,25 @@ public:
     ClipVisionConfig config;
     ClipVisionTransformer vision_model{nullptr};
     torch::nn::Linear visual_projection{nullptr};
+
+    // Whether embedInference() runs the fast path (fused q/k/v projection, attention by direct
+    // BLAS calls per image and head); false when the process's BLAS has no cblas_sgemm, and then
+    // the per-module inference path above runs. Same result up to float rounding either way.
+    static bool fastInferenceAvailable();
+
+private:
+    // Inference weights derived from the parameters, rebuilt when a parameter changed (its data
+    // pointer or version counter: setParameters' copy_ bumps it), never per batch.
+    struct InferenceWeights {
+        std::vector<std::pair<const void*, int64_t>> key;  // every parameter's (data, version)
+        std::vector<at::Tensor> qkvWeightT;                // per layer [D, 3D], q part scaled by head_dim^-0.5
+        std::vector<at::Tensor> qkvBias;                   // per layer [3D], q part scaled
+    };
+    std::shared_ptr<const InferenceWeights> inferenceWeights();
+    at::Tensor embedFast(const at::Tensor& pixels, const InferenceWeights& w);
+
+    std::mutex m_inferenceMutex;
+    std::shared_ptr<const InferenceWeights> m_inference;
 };
 TORCH_MODULE(ClipVisionModel);
 

@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include <limits>
+#include <thread>
 
 using namespace mergelab;
 
@@ -96,6 +97,79 @@ private Q_SLOTS:
         QVERIFY2(at::allclose(withGrad.detach(), ref["expected_image_embeds"], 1e-4, 1e-5),
                  c10::str((withGrad - ref["expected_image_embeds"]).abs().max()).c_str());
         QVERIFY2(at::allclose(noGrad, withGrad.detach(), 1e-5, 1e-6), c10::str((noGrad - withGrad).abs().max()).c_str());
+    }
+
+    // The fast inference path keeps fused q/k/v weights; they must follow every parameter change:
+    // setParameters (the merge tuner's way) and an in-place edit of a live parameter.
+    void fastPathFollowsNewParameters()
+    {
+        if (!ClipVisionModelImpl::fastInferenceAvailable())
+            QSKIP("no cblas_sgemm in this process: the generic inference path runs");
+        ClipVitBackbone vit(ClipVisionConfig::load(kDir + "/config.json"));
+        auto ref = readReference();
+        vit.setParameters(ref, /*strict=*/true, "reference.h5");
+        auto inference = [&] {
+            c10::InferenceMode guard;
+            return vit.embed(ref["input"]);
+        };
+        const at::Tensor first = inference();
+        QVERIFY2(at::allclose(first, ref["expected_image_embeds"], 1e-4, 1e-5),
+                 c10::str((first - ref["expected_image_embeds"]).abs().max()).c_str());
+        std::map<std::string, at::Tensor> changed = ref;
+        for (const char* name : {"vision_model.encoder.layers.0.self_attn.q_proj.weight",
+                                 "vision_model.encoder.layers.1.self_attn.k_proj.weight",
+                                 "vision_model.encoder.layers.1.self_attn.v_proj.bias"})
+            changed[name] = ref[name] * 1.7 + 0.05;
+        vit.setParameters(changed, /*strict=*/true, "changed");
+        const at::Tensor second = inference();
+        QVERIFY(!at::allclose(second, first, 1e-3, 1e-4)); // the change shows
+        QVERIFY2(at::allclose(second, vit.module()->forward(ref["input"]).detach(), 1e-4, 1e-5), "after setParameters");
+        {
+            at::NoGradGuard noGrad;
+            vit.parameters().at("vision_model.encoder.layers.0.self_attn.v_proj.bias").add_(0.3);
+        }
+        const at::Tensor third = inference();
+        QVERIFY(!at::allclose(third, second, 1e-3, 1e-4));
+        QVERIFY2(at::allclose(third, vit.module()->forward(ref["input"]).detach(), 1e-4, 1e-5), "after an in-place edit");
+    }
+
+    // Other shapes than the fixture's (heads, head width, tokens, channels, activation): the
+    // inference path equals forward(), also when two threads embed at once on new parameters.
+    void inferenceMatchesForwardOnOtherShapes_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::newRow("1 channel, 16 patches, 4 heads of 16, gelu")
+            << R"({"hidden_size":64,"intermediate_size":96,"num_hidden_layers":3,"num_attention_heads":4,
+                   "image_size":12,"patch_size":3,"num_channels":1,"projection_dim":16,"hidden_act":"gelu"})";
+        QTest::newRow("2 channels, 4 patches, 3 heads of 8")
+            << R"({"hidden_size":24,"intermediate_size":40,"num_hidden_layers":2,"num_attention_heads":3,
+                   "image_size":10,"patch_size":5,"num_channels":2,"projection_dim":8})";
+        QTest::newRow("1 layer, 1 patch")
+            << R"({"hidden_size":16,"intermediate_size":16,"num_hidden_layers":1,"num_attention_heads":2,
+                   "image_size":4,"patch_size":4,"num_channels":3,"projection_dim":4})";
+    }
+    void inferenceMatchesForwardOnOtherShapes()
+    {
+        QFETCH(QString, json);
+        const ClipVisionConfig config = ClipVisionConfig::fromJson(json.toStdString(), "c.json");
+        torch::manual_seed(3);
+        ClipVitBackbone vit(config);
+        std::map<std::string, at::Tensor> params;
+        for (const auto& [name, tensor] : vit.parameters())
+            params[name] = at::randn(tensor.sizes()) * 0.3;
+        vit.setParameters(params, /*strict=*/true, "random");
+        const at::Tensor images = at::randn({7, config.numChannels, config.imageSize, config.imageSize});
+        const at::Tensor expected = vit.module()->forward(images).detach();
+        at::Tensor a, b;
+        auto half = [&](at::Tensor& out, int64_t start, int64_t end) {
+            c10::InferenceMode guard;
+            out = vit.embed(images.slice(0, start, end));
+        };
+        std::thread other(half, std::ref(b), 3, 7);
+        half(a, 0, 3);
+        other.join();
+        const at::Tensor both = at::cat({a, b}, 0);
+        QVERIFY2(at::allclose(both, expected, 1e-4, 1e-5), c10::str((both - expected).abs().max()).c_str());
     }
 
     void nonFiniteWeightsAreRefused()
