@@ -47,6 +47,7 @@ FinetuneOptions defaultFinetuneOptions(const ModelSet& set)
     t.learningRate = 5e-5;
     t.weightDecay = 0.0;
     t.logitScale = 20.0;
+    t.warmupSteps = 0; // from the card, else a tenth of the steps (below)
     const fs::path card = fs::path(set.projectFolder()) / "model_card.json";
     std::ifstream in(card);
     if (in) {
@@ -57,11 +58,13 @@ FinetuneOptions defaultFinetuneOptions(const ModelSet& set)
             t.batchSize = f.value("batch_size", t.batchSize);
             t.learningRate = f.value("learning_rate", t.learningRate);
             t.logitScale = f.value("logit_scale", t.logitScale);
+            t.warmupSteps = f.value("warmup_steps", int64_t(0)); // 0: cards that did not record it
         } catch (const nlohmann::json::exception&) {
             // A model card we cannot read only loses the defaults it would give.
         }
     }
-    t.warmupSteps = std::max<int64_t>(1, t.steps / 10);
+    if (t.warmupSteps <= 0)
+        t.warmupSteps = std::max<int64_t>(1, t.steps / 10);
     return o;
 }
 

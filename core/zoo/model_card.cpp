@@ -41,6 +41,7 @@ void writeModelCard(const std::string& dir, const ZooReport& report, const ZooPr
     j["finetuning"] = {{"steps", preset.finetune.steps},
                        {"batch_size", preset.finetune.batchSize},
                        {"learning_rate", preset.finetune.learningRate},
+                       {"warmup_steps", preset.finetune.warmupSteps},
                        {"head", "nearest-class-mean on frozen base features, frozen while fine-tuning"},
                        {"logit_scale", preset.finetune.logitScale},
                        {"sam", preset.finetune.sam},

@@ -132,6 +132,12 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     // Experiment knobs (not user options) for trying fine-tuning variants on a cached base.
     p.finetune.steps = int64_t(envNumber("MERGELAB_ZOO_FT_STEPS", double(p.finetune.steps)));
     p.finetune.learningRate = envNumber("MERGELAB_ZOO_FT_LR", p.finetune.learningRate);
+    p.pretrain.steps = int64_t(envNumber("MERGELAB_ZOO_PRE_STEPS", double(p.pretrain.steps)));
+    p.config.hiddenSize = int64_t(envNumber("MERGELAB_ZOO_WIDTH", double(p.config.hiddenSize)));
+    p.config.projectionDim = int64_t(envNumber("MERGELAB_ZOO_PROJ", double(p.config.projectionDim)));
+    p.config.intermediateSize = int64_t(envNumber("MERGELAB_ZOO_MLP", double(p.config.intermediateSize)));
+    p.config.patchSize = int64_t(envNumber("MERGELAB_ZOO_PATCH", double(p.config.patchSize)));
+    p.config.numHiddenLayers = int64_t(envNumber("MERGELAB_ZOO_LAYERS", double(p.config.numHiddenLayers)));
     const std::vector<std::string> taskNames = zooTaskNames();
     const double nTasks = double(taskNames.size());
     // Progress units: data 10, pretraining 40, tasks 40, evaluation 10.

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace mergelab;
 
@@ -65,6 +66,41 @@ private Q_SLOTS:
         }
         QVERIFY(samDiffers && seedDiffers && moved);
         QCOMPARE(Checkpoint::open(outs[2])->metadata().at("mergelab_finetune_sam_rho"), std::string("0.05"));
+    }
+
+    void defaultsComeFromTheModelCard()
+    {
+        QTemporaryDir dir;
+        const std::string project = tinyproject::writeProject(dir.path().toStdString());
+        const ModelSet set = ModelSet::load(project);
+        const std::string card = (std::filesystem::path(set.projectFolder()) / "model_card.json").string();
+        auto writeCard = [&](const std::string& text) {
+            std::ofstream out(card, std::ios::binary);
+            out << text;
+        };
+        // No card: 400 steps, lr 5e-5, warm-up a tenth of the steps.
+        std::filesystem::remove(card);
+        FinetuneOptions o = defaultFinetuneOptions(set);
+        QCOMPARE(o.train.steps, int64_t(400));
+        QCOMPARE(o.train.warmupSteps, int64_t(40));
+        // A card with warm-up (what the zoo writes now): every setting as recorded, so a fine-tune
+        // with the zoo's seed re-creates the zoo's checkpoint.
+        writeCard(R"({"finetuning": {"steps": 1000, "batch_size": 32, "learning_rate": 2e-4, "warmup_steps": 40,
+                      "logit_scale": 10.0}})");
+        o = defaultFinetuneOptions(set);
+        QCOMPARE(o.train.steps, int64_t(1000));
+        QCOMPARE(o.train.batchSize, int64_t(32));
+        QCOMPARE(o.train.learningRate, 2e-4);
+        QCOMPARE(o.train.warmupSteps, int64_t(40));
+        QCOMPARE(o.train.logitScale, 10.0);
+        // An older card without warm-up: a tenth of its steps.
+        writeCard(R"({"finetuning": {"steps": 500}})");
+        QCOMPARE(defaultFinetuneOptions(set).train.warmupSteps, int64_t(50));
+        // A card that is not JSON only loses its defaults.
+        writeCard("{not json");
+        o = defaultFinetuneOptions(set);
+        QCOMPARE(o.train.steps, int64_t(400));
+        QCOMPARE(o.train.warmupSteps, int64_t(40));
     }
 
     void allTasksWriteAProjectBesideTheSource()
