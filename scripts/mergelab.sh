@@ -8,7 +8,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="${MERGELAB_BUILD_DIR:-$ROOT/build}"
-DEMO="${MERGELAB_DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/mergelab/demo}"
+DEMO="${MERGELAB_DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/mergelab/demo-r2}"  # kDemoFolderName in core/zoo/zoo_builder.h
 JOBS="$(nproc)"
 
 # Debian 12 packages: toolchain, LibTorch (+ OpenBLAS: the reference BLAS is ~30x slower), Qt 6 (Charts needs

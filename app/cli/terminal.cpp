@@ -60,6 +60,9 @@ void TerminalProgress::update(double done, double total, const std::string& mess
 
 void TerminalProgress::log(const std::string& line)
 {
+    // -q keeps warnings and notes, drops the training chatter (per-step losses).
+    if (m_quiet && line.rfind("warning:", 0) != 0 && line.rfind("note:", 0) != 0)
+        return;
     std::lock_guard<std::mutex> lock(m_mutex);
     if (m_drawn) {
         std::fprintf(stderr, "\r%*s\r", 90, "");

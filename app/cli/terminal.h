@@ -12,7 +12,8 @@ namespace mergelab::cli {
 CancelToken& interruptToken();
 void installInterruptHandler();
 
-// A progress bar on stderr (redrawn in place on a terminal, a line per 10% otherwise).
+// A progress bar on stderr (redrawn in place on a terminal, a line per 10% otherwise). Quiet: no
+// bar and only log lines starting "warning:" or "note:".
 class TerminalProgress : public Progress {
 public:
     explicit TerminalProgress(bool quiet = false);

@@ -27,15 +27,16 @@ const QString kDemoChannel = QStringLiteral("build-demo");
 
 QString demoFolder()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/demo");
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QLatin1Char('/') +
+           QString::fromLatin1(kDemoFolderName);
 }
 
 QString existingDemoProject()
 {
     const QStringList candidates = {
         demoFolder() + QLatin1Char('/') + kProjectFile,
-        QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/mergelab/demo/") +
-            kProjectFile,
+        QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/mergelab/") +
+            QString::fromLatin1(kDemoFolderName) + QLatin1Char('/') + kProjectFile,
     };
     for (const QString& path : candidates) {
         if (QFileInfo::exists(path))

@@ -21,10 +21,10 @@ struct DemoHost {
 // QSettings key: offer the demo model set when MergeLab starts without a project (default true).
 inline constexpr const char* kOfferDemoSetting = "demo/offerAtStart";
 
-// Where the window builds the demo model set: <QStandardPaths::AppDataLocation>/demo.
+// Where the window builds the demo model set: <QStandardPaths::AppDataLocation>/demo-r2 (kDemoFolderName).
 QString demoFolder();
 // An existing demo project: demoFolder()'s, else the one scripts/mergelab.sh builds
-// (<GenericDataLocation>/mergelab/demo). Empty when there is none.
+// (<GenericDataLocation>/mergelab/demo-r2). Empty when there is none.
 QString existingDemoProject();
 // Builds the demo model set (`preset`: "demo" or "tiny") into `folder` as a job of the window
 // (progress and Cancel in the Jobs dock) and opens the project when it is done. Returns the job id.

@@ -22,6 +22,11 @@ struct ZooPreset {
     int pretrainClasses = 0;    // symbol classes of the pretraining task (0 = all, see makePretrainTask)
 };
 
+// Folder of the built demo model set inside the user's data folder (…/mergelab/<this>). It names the
+// demo preset's revision, so a changed preset is built afresh instead of reusing an older set.
+// scripts/mergelab.sh spells the same name.
+inline constexpr const char* kDemoFolderName = "demo-r2";
+
 // "tiny" (tests, < 1 min) or "demo" (the README's model set). Throws InputError otherwise.
 ZooPreset zooPreset(const std::string& name);
 
