@@ -2,8 +2,8 @@
 # Regenerates the user guide's screenshots (docs/screenshots/guide-*.png, ja-*.png) with
 # `mergelab --screenshot` (offscreen, 1280x800) on a demo model set.
 #   bash docs/make_screenshots.sh [PROJECT.mergelab.json]
-# PROJECT defaults to $MERGELAB_DEMO, else the new demo set (/work/demo-v2) when it is ready, else
-# the user's demo (~/.local/share/mergelab/demo). Preferences are isolated in a temporary config
+# PROJECT defaults to $MERGELAB_DEMO, else the user's demo (~/.local/share/mergelab/demo-r2, what
+# `scripts/mergelab.sh run` builds). Preferences are isolated in a temporary config
 # folder so a saved language or window layout does not leak into the pictures.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -11,13 +11,7 @@ BUILD="${MERGELAB_BUILD_DIR:-$ROOT/build}"
 APP="${MERGELAB_APP:-$BUILD/app/mergelab}"
 OUT="$ROOT/docs/screenshots"
 PROJECT="${1:-${MERGELAB_DEMO:-}}"
-if [ -z "$PROJECT" ]; then
-  if [ -f /work/demo-v2/READY ]; then
-    PROJECT=/work/demo-v2/demo/demo.mergelab.json
-  else
-    PROJECT="${XDG_DATA_HOME:-$HOME/.local/share}/mergelab/demo/demo.mergelab.json"
-  fi
-fi
+[ -n "$PROJECT" ] || PROJECT="${XDG_DATA_HOME:-$HOME/.local/share}/mergelab/demo-r2/demo.mergelab.json"
 [ -f "$PROJECT" ] || { echo "error: $PROJECT: no such project (build one: mergelab-cli zoo build --preset demo --out DIR)" >&2; exit 1; }
 BASE_CKPT="$(dirname "$PROJECT")/checkpoints/base.safetensors"
 

@@ -1014,6 +1014,10 @@ or drop one onto this window.</translation>
         <source>Export failed: %1</source>
         <translation>Export failed: %1</translation>
     </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>Export cancelled.</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::gui::LogDock</name>

@@ -1011,6 +1011,10 @@ or drop one onto this window.</source>
         <source>Export failed: %1</source>
         <translation>エクスポートに失敗しました: %1</translation>
     </message>
+    <message>
+        <source>Export cancelled.</source>
+        <translation>エクスポートを取り消しました。</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::gui::LogDock</name>

@@ -7,6 +7,7 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -17,6 +18,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <filesystem>
 
 namespace mergelab::gui {
 
@@ -355,20 +357,31 @@ void LearnPage::exportTo(const QString& path)
 {
     if (!m_outcome)
         return;
+    // What the export may remove again: only a destination it created itself.
+    const bool existedBefore = QFileInfo::exists(path);
     const quint64 id = m_jobs->start(tr("Export %1").arg(path), QStringLiteral("learn-export"),
                                      exportLearnedWork(m_outcome, path));
     QPointer<LearnPage> self(this);
     auto* context = new QObject(this);
     connect(m_jobs, &GuiJobRunner::finished, context,
-            [self, id, context, path](quint64 done, Status status, const QString& message, const QVariant&) {
+            [self, id, context, path, existedBefore](quint64 done, Status status, const QString& message,
+                                                     const QVariant& result) {
                 if (done != id)
                     return;
                 context->deleteLater();
+                // Cancelled after the work had written its output (the result carries the path): the
+                // user said no, so what this export created goes again.
+                if (status == Status::Cancelled && result.isValid() && !existedBefore) {
+                    std::error_code ec;
+                    std::filesystem::remove_all(std::filesystem::path(path.toStdString()), ec);
+                }
                 if (!self)
                     return;
                 if (status == Status::Ok) {
                     self->m_status->setText(tr("Exported %1").arg(path));
                     Q_EMIT self->exported(path);
+                } else if (status == Status::Cancelled) {
+                    self->m_status->setText(tr("Export cancelled."));
                 } else {
                     self->m_status->setText(tr("Export failed: %1").arg(message));
                 }

@@ -15,10 +15,12 @@
 #include "zoo/zoo_builder.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 #include <cmath>
 #include <memory>
@@ -103,6 +105,29 @@ private Q_SLOTS:
         const ClipVisionConfig config = ClipVisionConfig::load(m_project.set.architecture.config);
         for (const std::string& name : vitParameterNames(config))
             QVERIFY2(tensors.count(name), name.c_str());
+    }
+
+    // Cancel pressed after the export had already written its file (the job's "finished" was still
+    // queued): the user said no, so the file it created must go, and the page says cancelled.
+    void exportCancelledAfterWritingLeavesNoFile()
+    {
+        QVERIFY(m_page->hasResult()); // the AdaMerging run above
+        const QString file = m_dir.filePath(QStringLiteral("cancelled.safetensors"));
+        QSignalSpy ended(m_jobs.get(), &gui::GuiJobRunner::ended);
+        QSignalSpy exported(m_page.get(), &LearnPage::exported);
+        m_page->exportTo(file);
+        // No event processing here: the job's completion stays queued while the worker writes.
+        QElapsedTimer waited;
+        waited.start();
+        while (!QFileInfo::exists(file) && waited.elapsed() < 30000)
+            QThread::msleep(5);
+        QVERIFY(QFileInfo::exists(file));
+        QThread::msleep(300); // the worker returns right after writing
+        m_jobs->cancelAll();
+        QVERIFY(ended.wait(30000));
+        QCOMPARE(ended.first().at(1).value<Status>(), Status::Cancelled);
+        QVERIFY(!QFileInfo::exists(file));
+        QCOMPARE(exported.count(), 0);
     }
 
     void wemoeFillsTheRoutingHeatmap()
