@@ -1,5 +1,7 @@
 // Evaluation benchmarks on a built demo set (run by hand, not by ctest):
-//   build/bench/bench_eval [PROJECT] [--runs N]
+//   build/bench/bench_eval [PROJECT] [--runs N] [--tuning-only] [--case TEXT]
+//   (--tuning-only skips the throughput part; --case runs the live-tuning cases whose label
+//   contains TEXT, after the baseline)
 //   (default project ~/.local/share/mergelab/demo/demo.mergelab.json)
 // 1. Throughput: images/s over the full val split (both cores), and single-threaded.
 // 2. Live tuning: new coefficients -> accuracy of every task on 256 val samples each (in-memory
@@ -64,9 +66,15 @@ int main(int argc, char** argv)
     const char* home = std::getenv("HOME");
     std::string project = std::string(home ? home : "") + "/.local/share/mergelab/demo/demo.mergelab.json";
     int runs = 20;
+    bool tuningOnly = false;
+    std::string onlyCase;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--runs") && i + 1 < argc)
             runs = std::max(1, std::atoi(argv[++i]));
+        else if (!std::strcmp(argv[i], "--tuning-only"))
+            tuningOnly = true;
+        else if (!std::strcmp(argv[i], "--case") && i + 1 < argc)
+            onlyCase = argv[++i];
         else
             project = argv[i];
     }
@@ -76,23 +84,25 @@ int main(int argc, char** argv)
         CancelToken cancel;
         std::printf("project %s, torch intra-op threads %d\n", project.c_str(), at::get_num_threads());
 
-        Evaluator evaluator(set, "val");
-        int64_t images = 0;
-        for (const EvalTask& t : evaluator.tasks())
-            images += t.labels.size(0);
-        const auto baseTensors = readCheckpointTensors(set.base.path);
-        EvalResult base;
-        const Timing full = timeRuns(3, [&](int) { base = evaluator.evaluateTensors(baseTensors, "base", quiet, cancel); });
-        std::printf("throughput: %lld val images, median %.0f ms = %.0f images/s, CPU %.0f ms (base average %.2f%%)\n",
-                    static_cast<long long>(images), full.median, 1000.0 * double(images) / full.median, full.cpu,
-                    100 * base.average());
-        {
-            const int before = at::get_num_threads();
-            at::set_num_threads(1);
-            const Timing one = timeRuns(3, [&](int) { evaluator.evaluateTensors(baseTensors, "base", quiet, cancel); });
-            at::set_num_threads(before);
-            std::printf("throughput, one thread: median %.0f ms = %.0f images/s (both cores: %.2fx)\n", one.median,
-                        1000.0 * double(images) / one.median, one.median / full.median);
+        if (!tuningOnly) {
+            Evaluator evaluator(set, "val");
+            int64_t images = 0;
+            for (const EvalTask& t : evaluator.tasks())
+                images += t.labels.size(0);
+            const auto baseTensors = readCheckpointTensors(set.base.path);
+            EvalResult base;
+            const Timing full = timeRuns(3, [&](int) { base = evaluator.evaluateTensors(baseTensors, "base", quiet, cancel); });
+            std::printf("throughput: %lld val images, median %.0f ms = %.0f images/s, CPU %.0f ms (base average %.2f%%)\n",
+                        static_cast<long long>(images), full.median, 1000.0 * double(images) / full.median, full.cpu,
+                        100 * base.average());
+            {
+                const int before = at::get_num_threads();
+                at::set_num_threads(1);
+                const Timing one = timeRuns(3, [&](int) { evaluator.evaluateTensors(baseTensors, "base", quiet, cancel); });
+                at::set_num_threads(before);
+                std::printf("throughput, one thread: median %.0f ms = %.0f images/s (both cores: %.2fx)\n", one.median,
+                            1000.0 * double(images) / one.median, one.median / full.median);
+            }
         }
 
         MergeTuner tuner(set, 256, "val");
@@ -130,6 +140,8 @@ int main(int argc, char** argv)
              }},
         };
         for (const Case& c : cases) {
+            if (!onlyCase.empty() && std::string(c.label).find(onlyCase) == std::string::npos)
+                continue;
             double mergeMs = 0;
             const Timing t = timeRuns(runs, [&](int i) {
                 TensorParams p;

@@ -3,6 +3,10 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 namespace mergelab {
 
 uint64_t derivedSeed(uint64_t seed, const std::string& tensorName, std::size_t modelIndex)
@@ -16,6 +20,42 @@ uint64_t derivedSeed(uint64_t seed, const std::string& tensorName, std::size_t m
     return h & 0x7fffffffffffffffull;
 }
 
+namespace {
+
+// sparsifyMagnitude on a contiguous float32 CPU tensor in three plain passes (magnitudes,
+// nth_element, keep/zero) instead of about ten tensor ops; false (nothing changed) when a NaN
+// makes the order undefined: the tensor-op version handles that case.
+bool keepLargestFloat(float* data, int64_t n, int64_t k)
+{
+    std::vector<float> magnitude(static_cast<std::size_t>(n));
+    for (int64_t i = 0; i < n; ++i) {
+        magnitude[i] = std::fabs(data[i]);
+        if (std::isnan(magnitude[i]))
+            return false;
+    }
+    // The k-th largest magnitude.
+    auto kth = magnitude.begin() + (k - 1);
+    std::nth_element(magnitude.begin(), kth, magnitude.end(), std::greater<float>());
+    const float threshold = *kth;
+    int64_t above = 0;
+    for (auto it = magnitude.begin(); it != kth; ++it) // the k - 1 entries before kth are >= threshold
+        above += *it > threshold;
+    int64_t equalLeft = k - above; // places left for magnitudes equal to the threshold, lowest index first
+    for (int64_t i = 0; i < n; ++i) {
+        const float a = std::fabs(data[i]);
+        if (a > threshold)
+            continue;
+        if (a == threshold && equalLeft > 0) {
+            --equalLeft;
+            continue;
+        }
+        data[i] = 0.0f;
+    }
+    return true;
+}
+
+} // namespace
+
 at::Tensor& sparsifyMagnitude(at::Tensor& delta, double density)
 {
     if (density >= 1)
@@ -26,6 +66,9 @@ at::Tensor& sparsifyMagnitude(at::Tensor& delta, double density)
         delta.zero_();
         return delta;
     }
+    if (delta.scalar_type() == at::kFloat && delta.device().is_cpu() && delta.is_contiguous() &&
+        keepLargestFloat(delta.data_ptr<float>(), n, k))
+        return delta;
     at::Tensor flat = delta.view({-1});
     at::Tensor magnitude = flat.abs();
     // The k-th largest magnitude; selection is O(n), unlike mergekit's full argsort.

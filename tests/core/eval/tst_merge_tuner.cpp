@@ -7,9 +7,11 @@
 #include "eval/math_threads.h"
 #include "eval/merge_tuner.h"
 #include "merge/merge_method.h"
+#include "merge/sparsify.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
+#include <torch/torch.h>
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -138,6 +140,32 @@ private Q_SLOTS:
         p.global["density"] = 0.9;
         QVERIFY_THROWS_EXCEPTION(CancelledError, tuner.merge("ties", p, cancelled));
         QVERIFY(maxDifference(tuner.merge("ties", p, cancel), registryMerge(tuner, "ties", p)) < 1e-5);
+    }
+
+    // The TIES trim (sparsifyMagnitude, run by the tuner's full merges) against a sort-based
+    // reference: keep the k = int(density * n) largest magnitudes, equal magnitudes lowest index
+    // first. Ties made on purpose (rounded values), signs mixed, and a NaN (the tensor-op path).
+    void magnitudeTrimEqualsSortReference()
+    {
+        torch::manual_seed(4);
+        for (int64_t n : {1, 7, 100, 4096}) {
+            for (double density : {0.01, 0.1, 0.37, 0.5, 0.99}) {
+                const at::Tensor delta = (at::randn({n}) * 4).round() / 4; // many equal magnitudes
+                at::Tensor fast = delta.clone().view({n % 4 == 0 ? 4 : 1, -1}); // 2-D when it divides
+                sparsifyMagnitude(fast, density);
+                const auto k = static_cast<int64_t>(density * static_cast<double>(n));
+                at::Tensor expected = at::zeros_like(delta);
+                if (k > 0) {
+                    const at::Tensor order =
+                        std::get<1>(delta.abs().sort(/*stable=*/true, /*dim=*/0, /*descending=*/true)).slice(0, 0, k);
+                    expected.index_copy_(0, order, delta.index_select(0, order));
+                }
+                QVERIFY2(at::equal(fast.view({-1}), expected), (std::to_string(n) + " " + std::to_string(density)).c_str());
+            }
+        }
+        at::Tensor withNan = at::tensor({1.0f, -3.0f, NAN, 2.0f});
+        sparsifyMagnitude(withNan, 0.5);
+        QCOMPARE(withNan.ne(0).sum().item<int64_t>(), int64_t(2));
     }
 
     void badParametersAreInputErrors()
