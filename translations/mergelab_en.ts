@@ -112,10 +112,6 @@ or drop one onto this window.</translation>
         <translation>Welcome to MergeLab</translation>
     </message>
     <message>
-        <source>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes a few minutes and writes about 100 MB into %1.</source>
-        <translation>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes a few minutes and writes about 100 MB into %1.</translation>
-    </message>
-    <message>
         <source>No project is open. Open the demo model set (%1)?</source>
         <translation>No project is open. Open the demo model set (%1)?</translation>
     </message>
@@ -150,6 +146,10 @@ or drop one onto this window.</translation>
     <message>
         <source>Close without opening a project</source>
         <translation>Close without opening a project</translation>
+    </message>
+    <message>
+        <source>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes about ten minutes and writes about 50 MB into %1.</source>
+        <translation>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes about ten minutes and writes about 50 MB into %1.</translation>
     </message>
 </context>
 <context>

@@ -112,10 +112,6 @@ or drop one onto this window.</source>
         <translation>MergeLab へようこそ</translation>
     </message>
     <message>
-        <source>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes a few minutes and writes about 100 MB into %1.</source>
-        <translation>プロジェクトが開かれていません。MergeLab はデモ用モデルセットを構築できます: このマシンで事前学習した小さな Vision Transformer と、タスクごとに 1 つずつ、計 6 つのファインチューニング済みモデルです。構築には数分かかり、%1 に約 100 MB を書き込みます。</translation>
-    </message>
-    <message>
         <source>No project is open. Open the demo model set (%1)?</source>
         <translation>プロジェクトが開かれていません。デモ用モデルセット (%1) を開きますか?</translation>
     </message>
@@ -150,6 +146,10 @@ or drop one onto this window.</source>
     <message>
         <source>Close without opening a project</source>
         <translation>プロジェクトを開かずに閉じる</translation>
+    </message>
+    <message>
+        <source>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes about ten minutes and writes about 50 MB into %1.</source>
+        <translation>プロジェクトが開かれていません。MergeLab はデモ用モデルセットを構築できます: このマシンで事前学習した小さな Vision Transformer と、タスクごとに 1 つずつ、計 6 つのファインチューニング済みモデルです。構築には約 10 分かかり、%1 に約 50 MB を書き込みます。</translation>
     </message>
 </context>
 <context>

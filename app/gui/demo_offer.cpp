@@ -80,8 +80,8 @@ DemoOfferDialog::DemoOfferDialog(const DemoHost& host, const QString& existingPr
     text->setTextFormat(Qt::PlainText);
     if (m_project.isEmpty()) {
         text->setText(tr("No project is open. MergeLab can build its demo model set: a small vision transformer "
-                         "pretrained here and six fine-tuned models, one per task. Building takes a few minutes "
-                         "and writes about 100 MB into %1.")
+                         "pretrained here and six fine-tuned models, one per task. Building takes about ten minutes "
+                         "and writes about 50 MB into %1.")
                           .arg(QDir::toNativeSeparators(demoFolder())));
     } else {
         text->setText(tr("No project is open. Open the demo model set (%1)?")
