@@ -1,5 +1,6 @@
 #include "dendrogram_widget.h"
 
+#include <QFontMetricsF>
 #include <QPainter>
 #include <QPainterPath>
 
@@ -132,8 +133,20 @@ QColor DendrogramWidget::groupColor(int group)
 
 QRectF DendrogramWidget::plotRect() const
 {
-    return QRectF(kLeftMargin, kTopMargin, std::max(10.0, width() - kLeftMargin - kRightMargin),
+    // Room for the widest tick label beside the rotated axis title (kLeftMargin fits "0.00").
+    double labels = 0;
+    const QFontMetricsF metrics(font());
+    for (const QString& tick : heightTickLabels())
+        labels = std::max(labels, metrics.horizontalAdvance(tick));
+    const double left = std::max(kLeftMargin, 12.0 + 28.0 + labels);
+    return QRectF(left, kTopMargin, std::max(10.0, width() - left - kRightMargin),
                   std::max(10.0, height() - kTopMargin - kBottomMargin));
+}
+
+QStringList DendrogramWidget::heightTickLabels() const
+{
+    const double top = maxHeight();
+    return {QStringLiteral("0"), QString::number(top / 2.0, 'g', 3), QString::number(top, 'g', 3)};
 }
 
 double DendrogramWidget::maxHeight() const
@@ -178,12 +191,11 @@ void DendrogramWidget::paintEvent(QPaintEvent*)
     p.setPen(QPen(text, 1));
     p.drawLine(QPointF(plot.left() - 6, plot.top()), QPointF(plot.left() - 6, plot.bottom()));
     const double top = maxHeight();
-    for (int t = 0; t <= 2; ++t) {
-        const double value = top * t / 2.0;
-        const double y = plot.bottom() - value / top * plot.height();
+    const QStringList ticks = heightTickLabels();
+    for (int t = 0; t < ticks.size(); ++t) {
+        const double y = plot.bottom() - plot.height() * t / double(ticks.size() - 1);
         p.drawLine(QPointF(plot.left() - 10, y), QPointF(plot.left() - 6, y));
-        p.drawText(QRectF(0, y - 8, plot.left() - 12, 16), Qt::AlignRight | Qt::AlignVCenter,
-                   QString::number(value, 'f', 2));
+        p.drawText(QRectF(0, y - 8, plot.left() - 12, 16), Qt::AlignRight | Qt::AlignVCenter, ticks[t]);
     }
     p.save();
     p.translate(10, plot.center().y());

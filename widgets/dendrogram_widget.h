@@ -40,6 +40,9 @@ public:
     // Where a node is drawn in widget coordinates: leaves at the bottom of the plot, merge i (node
     // n + i) at the height of its merge, halfway between its children.
     QPointF nodePosition(int node) const;
+    // Labels of the height axis's three ticks, bottom to top (0, half, top), in three significant
+    // digits so that close experts (heights ~0.001) still read as distinct values.
+    QStringList heightTickLabels() const;
     // The colour of group g (a fixed categorical palette); grey for branches above the cut.
     static QColor groupColor(int group);
 

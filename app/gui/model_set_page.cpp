@@ -119,9 +119,8 @@ void ModelSetPage::setProject(const ProjectSummary& project)
         m_title->setText(tr("%1 — empty: add checkpoints with the buttons below or drop files or folders on the "
                             "window; the first one becomes the base.").arg(name));
     else
-        m_title->setText((count == 1 ? tr("%1 — a base and 1 fine-tuned model") : tr("%1 — a base and %2 fine-tuned models"))
-                             .arg(name)
-                             .arg(count));
+        m_title->setText(count == 1 ? tr("%1 — a base and 1 fine-tuned model").arg(name)
+                                    : tr("%1 — a base and %2 fine-tuned models").arg(name).arg(count));
     m_title->setToolTip(project.path);
     m_model->setMembers(project.members);
     selectRow(m_model->baseRow() >= 0 ? m_model->baseRow() : 0);

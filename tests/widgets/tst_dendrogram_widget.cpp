@@ -84,6 +84,17 @@ private Q_SLOTS:
         QCOMPARE(pixelOnBranch(7, 8), DendrogramWidget::groupColor(-1));
     }
 
+    // Experts of one base are ~0.999 similar: the axis must not print "0.00" at every tick.
+    void heightAxisReadsSmallDistances()
+    {
+        DendrogramWidget w;
+        w.setTree(3, {{0, 1, 0.0004}, {2, 3, 0.0010}});
+        // Top = 1.05 x the highest merge.
+        QCOMPARE(w.heightTickLabels(), (QStringList{"0", "0.000525", "0.00105"}));
+        w.setTree(2, {{0, 1, 0.8}});
+        QCOMPARE(w.heightTickLabels(), (QStringList{"0", "0.42", "0.84"}));
+    }
+
     void inconsistentTreeClears()
     {
         DendrogramWidget w;
