@@ -6,12 +6,11 @@
 # AdaMerging (ADA=1). Prints a markdown table of means over seeds. Run by hand, never by ctest.
 #
 #   bench/sam_table.sh [PROJECT] [OUT]        PHASE=finetune|evaluate|table|all (default all)
+#   (PROJECT defaults to the user's demo set, ~/.local/share/mergelab/demo-r2, what scripts/mergelab.sh run builds)
 #   env: CLI (mergelab-cli), RHO (0.05), SEEDS ("0 1 2"), LIMIT (diagnose samples/task, 300), ADA (0)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-if [ -z "${1:-}" ] && [ -e /work/demo-v2/READY ]; then default=/work/demo-v2/demo/demo.mergelab.json
-else default=/tmp/zoo_demo2/demo.mergelab.json; fi
-PROJECT=$(realpath "${1:-$default}")
+PROJECT=$(realpath "${1:-${XDG_DATA_HOME:-$HOME/.local/share}/mergelab/demo-r2/demo.mergelab.json}")
 OUT=${2:-/tmp/sam_table}
 CLI=${CLI:-$here/build/app/mergelab-cli}
 RHO=${RHO:-0.05}
