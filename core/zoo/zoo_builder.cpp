@@ -138,6 +138,8 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     p.config.intermediateSize = int64_t(envNumber("MERGELAB_ZOO_MLP", double(p.config.intermediateSize)));
     p.config.patchSize = int64_t(envNumber("MERGELAB_ZOO_PATCH", double(p.config.patchSize)));
     p.config.numHiddenLayers = int64_t(envNumber("MERGELAB_ZOO_LAYERS", double(p.config.numHiddenLayers)));
+    // The knobs can make a shape the ViT cannot have: the config.json reader's checks say so in one line.
+    p.config = ClipVisionConfig::fromJson(p.config.toJson(), "zoo preset " + p.name + " with MERGELAB_ZOO_* settings");
     const std::vector<std::string> taskNames = zooTaskNames();
     const double nTasks = double(taskNames.size());
     // Progress units: data 10, pretraining 40, tasks 40, evaluation 10.

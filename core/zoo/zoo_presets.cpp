@@ -32,7 +32,7 @@ ZooPreset zooPreset(const std::string& name)
     if (name == "demo") {
         // Width 128 with 14-pixel patches (2x2 tokens + class token): twice the width of the first
         // miniature at about the same cost per image. The wider model is what made task vectors
-        // nearly orthogonal and merges beat the average (docs/demo-model-set.md, configurations 4-6).
+        // nearly orthogonal and merges beat the average (docs/demo-model-set.md, configurations 4 and 5).
         c.hiddenSize = 128;
         c.intermediateSize = 256;
         c.numHiddenLayers = 4;
