@@ -2,7 +2,7 @@
 //   build/bench/bench_eval [PROJECT] [--runs N] [--tuning-only] [--case TEXT]
 //   (--tuning-only skips the throughput part; --case runs the live-tuning cases whose label
 //   contains TEXT, after the baseline)
-//   (default project ~/.local/share/mergelab/demo/demo.mergelab.json)
+//   (default project ~/.local/share/mergelab/demo-r2/demo.mergelab.json, what scripts/mergelab.sh run builds)
 // 1. Throughput: images/s over the full val split (both cores), and single-threaded.
 // 2. Live tuning: new coefficients -> accuracy of every task on 256 val samples each (in-memory
 //    merge + evaluation), median and p90 of N runs (default 20) per method, against a baseline
@@ -64,7 +64,7 @@ int main(int argc, char** argv)
 {
     initTorchRuntime();
     const char* home = std::getenv("HOME");
-    std::string project = std::string(home ? home : "") + "/.local/share/mergelab/demo/demo.mergelab.json";
+    std::string project = std::string(home ? home : "") + "/.local/share/mergelab/demo-r2/demo.mergelab.json";
     int runs = 20;
     bool tuningOnly = false;
     std::string onlyCase;

@@ -2,6 +2,7 @@
 #include "datamerge/data_merge_inputs.h"
 
 #include "common/error.h"
+#include "eval/math_threads.h"
 #include "io/checkpoint_writer.h"
 #include "io/model_set.h"
 #include "io/torch_tensor.h"
@@ -11,7 +12,6 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <atomic>
-#include <dlfcn.h>
 #include <optional>
 #include <cstdio>
 #include <exception>
@@ -160,41 +160,14 @@ SingleIntraOpThread::~SingleIntraOpThread()
         at::set_num_threads(m_before);
 }
 
-namespace {
-// OpenBLAS (pthread build, Debian's default) keeps its own thread pool, process-wide: two threads
-// calling it at once with that pool active made a step 10x slower. Looked up at run time because
-// torch may use another BLAS.
-class SingleThreadedBlas {
-public:
-    SingleThreadedBlas()
-    {
-        m_set = reinterpret_cast<void (*)(int)>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-        auto get = reinterpret_cast<int (*)()>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
-        if (m_set && get) {
-            m_before = get();
-            m_set(1);
-        }
-    }
-    ~SingleThreadedBlas()
-    {
-        if (m_set && m_before > 0)
-            m_set(m_before);
-    }
-
-private:
-    void (*m_set)(int) = nullptr;
-    int m_before = 0;
-};
-std::mutex blasMutex; // SingleThreadedBlas changes process state: one forEachTask at a time sets it
-} // namespace
-
 void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel)
 {
     const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     const int threads = static_cast<int>(std::min<int64_t>(count, workers > 0 ? workers : cores));
-    std::unique_lock<std::mutex> blasLock(blasMutex, std::defer_lock);
+    // OpenBLAS keeps one process-wide thread pool: two threads calling it with that pool active made
+    // a step 10x slower, so each task's ops stay on the thread that runs it.
     std::optional<SingleThreadedBlas> blas;
-    if (threads > 1 && blasLock.try_lock())
+    if (threads > 1)
         blas.emplace();
     std::atomic<int64_t> next{0};
     std::exception_ptr failure;
