@@ -13,7 +13,7 @@ JOBS="$(nproc)"
 
 # Debian 12 packages: toolchain, LibTorch (+ OpenBLAS: the reference BLAS is ~30x slower), Qt 6 (Charts needs
 # the OpenGL and xkbcommon dev packages), HDF5, JSON/YAML/CLI libraries, fonts and Fashion-MNIST for the demo
-# model set, python3-torch/h5py for the reference scripts, Xvfb for screenshots.
+# model set, python3-torch/h5py for the reference scripts, Xvfb for screenshots, clang-format for the format test.
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libtorch-dev libopenblas0-pthread python3-torch python3-numpy python3-h5py python3-yaml
@@ -21,7 +21,7 @@ PACKAGES=(
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libhdf5-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libfreetype-dev
   dataset-fashion-mnist fonts-dejavu-core fonts-freefont-ttf fonts-liberation2 fonts-noto-cjk
-  xvfb xauth
+  xvfb xauth clang-format
 )
 
 as_root() {
@@ -42,11 +42,16 @@ install_missing() {
   fi
 }
 
+# build [TARGET...]: configure once, then build the given targets (none: everything, tests included).
 build() {
   if [ ! -f "$BUILD/build.ninja" ]; then
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${MERGELAB_CMAKE_ARGS:-}
   fi
-  cmake --build "$BUILD" -j "$JOBS"
+  if [ "$#" -gt 0 ]; then
+    cmake --build "$BUILD" -j "$JOBS" --target "$@"
+  else
+    cmake --build "$BUILD" -j "$JOBS"
+  fi
 }
 
 ensure_demo() {
@@ -59,7 +64,7 @@ ensure_demo() {
 case "${1:-}" in
   run)
     install_missing
-    build
+    build mergelab mergelab-cli  # only what the demo needs: the tests are built by `test`
     ensure_demo
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
       echo "mergelab: no display; opening the workbench under Xvfb and saving a screenshot to $ROOT/mergelab-demo.png"
