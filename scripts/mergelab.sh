@@ -43,14 +43,25 @@ install_missing() {
 }
 
 # build [TARGET...]: configure once, then build the given targets (none: everything, tests included).
+# MERGELAB_FAIL_ON_WARNINGS=1 (CI): any compiler warning fails the build. It reads the build's output rather
+# than adding -Werror, so the compile commands, and with them ccache's objects, are the same as a developer's
+# (ccache replays a cached compile's warnings).
 build() {
   if [ ! -f "$BUILD/build.ninja" ]; then
     cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${MERGELAB_CMAKE_ARGS:-}
   fi
-  if [ "$#" -gt 0 ]; then
-    cmake --build "$BUILD" -j "$JOBS" --target "$@"
+  local targets=()
+  [ "$#" -gt 0 ] && targets=(--target "$@")
+  if [ "${MERGELAB_FAIL_ON_WARNINGS:-0}" = 1 ]; then
+    local log="$BUILD/build-output.log"
+    cmake --build "$BUILD" -j "$JOBS" "${targets[@]}" 2>&1 | tee "$log"
+    if grep -q 'warning:' "$log"; then
+      echo "mergelab: the build printed compiler warnings (MERGELAB_FAIL_ON_WARNINGS=1):" >&2
+      grep 'warning:' "$log" | sort -u >&2
+      exit 1
+    fi
   else
-    cmake --build "$BUILD" -j "$JOBS"
+    cmake --build "$BUILD" -j "$JOBS" "${targets[@]}"
   fi
 }
 
