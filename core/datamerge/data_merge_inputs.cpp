@@ -2,23 +2,18 @@
 #include "datamerge/data_merge_inputs.h"
 
 #include "common/error.h"
-#include "eval/math_threads.h"
 #include "io/checkpoint_writer.h"
 #include "io/model_set.h"
 #include "io/torch_tensor.h"
+#include "jobs/task_pool.h"
 
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
-#include <atomic>
-#include <optional>
 #include <cstdio>
-#include <exception>
-#include <mutex>
 #include <numeric>
 #include <sstream>
-#include <thread>
 
 namespace mergelab {
 
@@ -162,39 +157,12 @@ SingleIntraOpThread::~SingleIntraOpThread()
 
 void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel)
 {
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const int threads = static_cast<int>(std::min<int64_t>(count, workers > 0 ? workers : cores));
-    // OpenBLAS keeps one process-wide thread pool: two threads calling it with that pool active made
-    // a step 10x slower, so each task's ops stay on the thread that runs it.
-    std::optional<SingleThreadedBlas> blas;
-    if (threads > 1)
-        blas.emplace();
-    std::atomic<int64_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failureMutex;
-    auto work = [&] {
-        SingleIntraOpThread single; // per thread with OpenMP: set in every worker
-        try {
-            torch::AutoGradMode grad(true);
-            for (int64_t i; (i = next.fetch_add(1)) < count;) {
-                throwIfCancelled(cancel);
-                fn(i);
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(failureMutex);
-            if (!failure)
-                failure = std::current_exception();
-            next = count; // the other workers stop after their current item
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t)
-        pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool)
-        t.join();
-    if (failure)
-        std::rethrow_exception(failure);
+    ParallelOptions pool;
+    pool.workers = workers;
+    parallelFor(static_cast<std::size_t>(std::max<int64_t>(0, count)), [&](std::size_t i, int) {
+        torch::AutoGradMode grad(true);
+        fn(static_cast<int64_t>(i));
+    }, cancel, pool);
 }
 
 bool isValidationStep(const TrainOptions& options, int64_t step)

@@ -76,9 +76,8 @@ inline TrainOptions makeTrainOptions(int64_t steps, double learningRate)
     return o;
 }
 
-// Runs fn(i) for every i in [0, count) on up to `workers` threads (0: one per core; the caller is
-// one of them). Each thread runs with one intra-op thread and autograd enabled. Cancellation is
-// checked before each item; the first exception is rethrown after all threads stopped.
+// Runs fn(i) for every i in [0, count) on the task pool (parallelFor: up to `workers` threads, 0: one
+// per core, one intra-op thread each, first exception rethrown) with autograd enabled.
 void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel);
 
 // Sets this thread's torch intra-op thread count to 1 for its lifetime (small ViT ops thrash with
