@@ -8,7 +8,6 @@
 #include "jobs/task_pool.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <cstdio>
@@ -141,18 +140,6 @@ void saveTensorMap(const std::string& path, const TensorMap& tensors, const std:
     for (const auto& [name, t] : ordered)
         writer->write(fromTorch(name, t));
     writer->commit();
-}
-
-SingleIntraOpThread::SingleIntraOpThread() : m_before(at::get_num_threads())
-{
-    if (m_before != 1)
-        at::set_num_threads(1);
-}
-
-SingleIntraOpThread::~SingleIntraOpThread()
-{
-    if (m_before != 1)
-        at::set_num_threads(m_before);
 }
 
 void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel)

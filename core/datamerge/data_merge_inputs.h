@@ -80,19 +80,6 @@ inline TrainOptions makeTrainOptions(int64_t steps, double learningRate)
 // per core, one intra-op thread each, first exception rethrown) with autograd enabled.
 void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel);
 
-// Sets this thread's torch intra-op thread count to 1 for its lifetime (small ViT ops thrash with
-// more on a busy machine); restores the previous count.
-class SingleIntraOpThread {
-public:
-    SingleIntraOpThread();
-    ~SingleIntraOpThread();
-    SingleIntraOpThread(const SingleIntraOpThread&) = delete;
-    SingleIntraOpThread& operator=(const SingleIntraOpThread&) = delete;
-
-private:
-    int m_before;
-};
-
 // Whether `options` asks for a validation at `step` (every validateEvery steps and the last one).
 bool isValidationStep(const TrainOptions& options, int64_t step);
 

@@ -3,8 +3,8 @@
 
 #include "common/error.h"
 #include "eval/dataset.h"
-#include "eval/math_threads.h"
 #include "io/checkpoint.h"
+#include "io/runtime.h"
 #include "io/torch_tensor.h"
 #include "jobs/task_pool.h"
 #include "models/backbone.h"

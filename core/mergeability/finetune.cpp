@@ -9,7 +9,7 @@
 #include "io/torch_tensor.h"
 #include "models/clip_vit.h"
 #include "io/atomic_output.h"
-#include "io/runtime.h"
+#include "jobs/thread_settings.h"
 
 #include <ATen/ATen.h>
 #include <torch/nn/utils/clip_grad.h>
@@ -105,7 +105,7 @@ FinetuneResult finetuneTask(const ModelSet& set, const std::string& task, const 
     at::Tensor head = toTorch(Checkpoint::open(entry.head)->read(entry.headTensor)).to(at::kFloat).clone();
     const std::map<std::string, at::Tensor> base = readCheckpointTensors(set.base.path);
 
-    ScopedTorchThreads singleThreaded(1);
+    ScopedThreadSettings singleThreaded(1);
     ClipVisionModel model(ClipVisionConfig::load(set.architecture.config));
     if (head.dim() != 2 || head.size(1) != model->config.projectionDim)
         throw InputError(entry.head, entry.headTensor,

@@ -9,7 +9,7 @@
 #include "io/torch_tensor.h"
 #include "zoo/model_card.h"
 #include "io/atomic_output.h"
-#include "io/runtime.h"
+#include "jobs/thread_settings.h"
 
 #include <torch/torch.h>
 
@@ -126,7 +126,7 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
         throw IoError(partial.string(), {}, "cannot create folder: " + ec.message());
     fs::create_directories(partial / "checkpoints");
     PartialFolderGuard guard(partial.string());
-    ScopedTorchThreads singleThreaded(1);
+    ScopedThreadSettings singleThreaded(1);
 
     ZooPreset& p = m_preset;
     // Experiment knobs (not user options) for trying fine-tuning variants on a cached base.
