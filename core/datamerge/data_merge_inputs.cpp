@@ -2,9 +2,7 @@
 #include "datamerge/data_merge_inputs.h"
 
 #include "common/error.h"
-#include "io/checkpoint_writer.h"
 #include "io/model_set.h"
-#include "io/torch_tensor.h"
 #include "jobs/task_pool.h"
 
 #include <ATen/ATen.h>
@@ -117,29 +115,6 @@ at::Tensor averageTensor(const DataMergeInputs& in, const std::string& name)
     }
     return at::isFloatingType(sum.scalar_type()) ? sum / static_cast<double>(in.finetuned.size())
                                                  : in.finetuned.front().at(name);
-}
-
-void saveTensorMap(const std::string& path, const TensorMap& tensors, const std::map<std::string, std::string>& metadata)
-{
-    std::vector<TensorInfo> plan;
-    std::vector<std::pair<std::string, at::Tensor>> ordered;
-    for (const auto& [name, t] : tensors) {
-        at::Tensor c = at::isFloatingType(t.scalar_type()) ? t.detach().to(at::kFloat).contiguous() : t.contiguous();
-        TensorInfo info;
-        info.name = name;
-        info.dtype = fromScalarType(c.scalar_type());
-        info.shape = c.sizes().vec();
-        info.byteSize = static_cast<uint64_t>(c.numel()) * dtypeSize(info.dtype);
-        plan.push_back(info);
-        ordered.emplace_back(name, c);
-    }
-    WriteOptions options;
-    options.format = "safetensors";
-    options.metadata = metadata;
-    auto writer = CheckpointWriter::create(path, plan, options);
-    for (const auto& [name, t] : ordered)
-        writer->write(fromTorch(name, t));
-    writer->commit();
 }
 
 void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel)

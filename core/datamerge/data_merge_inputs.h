@@ -4,6 +4,7 @@
 
 #include "datamerge/functional_vit.h"
 #include "eval/evaluator.h"
+#include "io/tensor_map.h" // saveTensorMap, for the learned merges' outputs
 #include "jobs/job.h"
 
 #include <cstdint>
@@ -98,10 +99,6 @@ TensorMap taskArithmetic(const DataMergeInputs& in, double lambda);
 
 // Plain mean of the fine-tunes for one tensor name.
 at::Tensor averageTensor(const DataMergeInputs& in, const std::string& name);
-
-// Writes a float32 safetensors file (atomic: temp + rename). Throws IoError naming `path`.
-void saveTensorMap(const std::string& path, const TensorMap& tensors,
-                   const std::map<std::string, std::string>& metadata = {});
 
 // Formats "step 12/100 loss 1.2345 [λ ...]" for Progress::log.
 std::string formatStep(const StepReport& report);

@@ -5,7 +5,7 @@
 #include "eval/dataset.h"
 #include "eval/evaluator.h"
 #include "io/checkpoint.h"
-#include "io/checkpoint_writer.h"
+#include "io/tensor_map.h"
 #include "io/torch_tensor.h"
 #include "models/clip_vit.h"
 #include "io/atomic_output.h"
@@ -61,7 +61,6 @@ FinetuneOptions defaultFinetuneOptions(const ModelSet& set)
             t.warmupSteps = f.value("warmup_steps", int64_t(0)); // 0: cards that did not record it
         } catch (const nlohmann::json::exception&) {
             // A model card we cannot read only loses the defaults it would give.
-        }
     }
     if (t.warmupSteps <= 0)
         t.warmupSteps = std::max<int64_t>(1, t.steps / 10);
@@ -139,26 +138,14 @@ FinetuneResult finetuneTask(const ModelSet& set, const std::string& task, const 
 
 void writeFinetuned(const std::string& path, const FinetuneResult& result, const FinetuneOptions& options)
 {
-    std::vector<TensorData> data;
-    std::vector<TensorInfo> plan;
-    for (const auto& [name, t] : result.parameters) {
-        data.push_back(fromTorch(name, t.contiguous(), DType::F32));
-        plan.push_back(data.back().info());
-    }
     const TrainSettings& s = options.train;
-    WriteOptions w;
-    w.format = "safetensors";
-    w.shardSize = 0;
-    w.metadata = {{"mergelab_finetune_task", result.task},
-                  {"mergelab_finetune_sam", s.sam ? "true" : "false"},
-                  {"mergelab_finetune_sam_rho", s.sam ? number(s.samRho) : "0"},
-                  {"mergelab_finetune_steps", std::to_string(s.steps)},
-                  {"mergelab_finetune_lr", number(s.learningRate)},
-                  {"mergelab_finetune_seed", std::to_string(options.seed)}};
-    auto writer = CheckpointWriter::create(path, plan, w);
-    for (const TensorData& d : data)
-        writer->write(d);
-    writer->commit();
+    saveTensorMap(path, result.parameters,
+                  {{"mergelab_finetune_task", result.task},
+                   {"mergelab_finetune_sam", s.sam ? "true" : "false"},
+                   {"mergelab_finetune_sam_rho", s.sam ? number(s.samRho) : "0"},
+                   {"mergelab_finetune_steps", std::to_string(s.steps)},
+                   {"mergelab_finetune_lr", number(s.learningRate)},
+                   {"mergelab_finetune_seed", std::to_string(options.seed)}});
 }
 
 FinetuneJob::FinetuneJob(ModelSet set, std::vector<std::string> tasks, FinetuneOptions options, std::string output,
