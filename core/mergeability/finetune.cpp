@@ -5,6 +5,7 @@
 #include "eval/dataset.h"
 #include "eval/evaluator.h"
 #include "io/checkpoint.h"
+#include "io/json_file.h"
 #include "io/tensor_map.h"
 #include "io/torch_tensor.h"
 #include "models/clip_vit.h"
@@ -49,10 +50,9 @@ FinetuneOptions defaultFinetuneOptions(const ModelSet& set)
     t.logitScale = 20.0;
     t.warmupSteps = 0; // from the card, else a tenth of the steps (below)
     const fs::path card = fs::path(set.projectFolder()) / "model_card.json";
-    std::ifstream in(card);
-    if (in) {
+    {
         try {
-            const nlohmann::json j = nlohmann::json::parse(in);
+            const nlohmann::json j = readJsonFileIfPresent(card.string(), "model card"); // null: no card
             const nlohmann::json& f = j.at("finetuning");
             t.steps = f.value("steps", t.steps);
             t.batchSize = f.value("batch_size", t.batchSize);
@@ -61,6 +61,9 @@ FinetuneOptions defaultFinetuneOptions(const ModelSet& set)
             t.warmupSteps = f.value("warmup_steps", int64_t(0)); // 0: cards that did not record it
         } catch (const nlohmann::json::exception&) {
             // A model card we cannot read only loses the defaults it would give.
+        } catch (const FormatError&) {
+            // Same for one that is not JSON.
+        }
     }
     if (t.warmupSteps <= 0)
         t.warmupSteps = std::max<int64_t>(1, t.steps / 10);
