@@ -2,8 +2,8 @@
 #include "eval/evaluator.h"
 
 #include "common/error.h"
-#include "eval/dataset.h"
 #include "io/checkpoint.h"
+#include "io/dataset.h"
 #include "io/runtime.h"
 #include "io/torch_tensor.h"
 #include "jobs/task_pool.h"

@@ -2,7 +2,7 @@
 #include "mergeability/finetune.h"
 
 #include "common/error.h"
-#include "eval/dataset.h"
+#include "io/dataset.h"
 #include "eval/evaluator.h"
 #include "io/checkpoint.h"
 #include "io/json_file.h"

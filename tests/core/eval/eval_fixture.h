@@ -3,7 +3,7 @@
 // share of label 1, counted by hand from the labels below.
 #pragma once
 
-#include "eval/dataset.h"
+#include "io/dataset.h"
 #include "io/checkpoint_writer.h"
 #include "io/model_set.h"
 #include "io/torch_tensor.h"

@@ -3,7 +3,7 @@
 // heads, a random base and two fine-tunes (base + small noise).
 #pragma once
 
-#include "eval/dataset.h"
+#include "io/dataset.h"
 #include "io/checkpoint_writer.h"
 #include "io/torch_tensor.h"
 #include "models/clip_vit.h"
