@@ -1,11 +1,13 @@
-// What every data-driven merge takes: base and fine-tuned weights in memory, each fine-tune's task
-// (frozen head + inputs), and the training knobs shared by the learned merges.
+// core/datamerge: merges that learn from data (Fisher, RegMean, AdaMerging, WEMoE) on the native
+// CLIP ViT (models/functional_vit.h). This header: what every data-driven merge takes (base and
+// fine-tuned weights in memory, each fine-tune's task: frozen head + inputs) and the training knobs
+// shared by the learned merges.
 #pragma once
 
-#include "datamerge/functional_vit.h"
 #include "eval/evaluator.h"
 #include "io/tensor_map.h" // saveTensorMap, for the learned merges' outputs
 #include "jobs/job.h"
+#include "models/functional_vit.h"
 
 #include <cstdint>
 #include <functional>

@@ -5,7 +5,7 @@
 
 #include "../core/mergeability/tiny_project.h" // a tiny clip_vit project with heads and HDF5 datasets
 
-#include "datamerge/functional_vit.h"
+#include "models/functional_vit.h"
 #include "eval/evaluator.h"
 
 #include <QtTest/QtTest>
