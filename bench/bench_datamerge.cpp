@@ -5,6 +5,7 @@
 #include "datamerge/data_merge_job.h"
 #include "io/model_set.h"
 #include "io/runtime.h"
+#include "jobs/thread_settings.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -65,13 +66,13 @@ int benchProject(const std::string& path, int64_t steps, int workers)
     });
     perStep("forward, 16 images x T tasks, 1 thread", [&] {
         at::NoGradGuard g;
-        SingleIntraOpThread single;
+        ScopedThreadSettings single;
         for (const EvalTask& t : in.tasks)
             vitForward(in.config, in.base, sampleRows(t.inputs, 16, rng));
     });
     perStep("forward + backward, 16 x T, 1 thread", [&] {
         torch::AutoGradMode grad(true);
-        SingleIntraOpThread single;
+        ScopedThreadSettings single;
         TensorMap leaves;
         for (const auto& [n, t] : in.base)
             leaves[n] = t.detach().requires_grad_(true);

@@ -50,6 +50,8 @@ function(mergelab_add_tests dir)
     get_filename_component(name ${src} NAME_WE)
     add_executable(${name} ${src})
     target_link_libraries(${name} PRIVATE ${ARG_LIBS} Qt6::Test)
+    # Helpers shared by test folders (tiny models and projects, in-memory checkpoints).
+    target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/tests/support)
     target_compile_definitions(${name} PRIVATE
       MERGELAB_FIXTURES_DIR="${PROJECT_SOURCE_DIR}/tests/fixtures"
       MERGELAB_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

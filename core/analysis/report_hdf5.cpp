@@ -213,7 +213,7 @@ void saveAnalysisReportHdf5(const AnalysisReport& report, const std::string& pat
             file.close();
         } catch (const H5::Exception& e) {
             removeQuietly(temp);
-            throw IoError(path, {}, "cannot write HDF5 report: " + e.getFuncName() + ": " + e.getDetailMsg());
+            throw IoError(path, {}, "cannot write HDF5 report: " + hdf5ErrorText(e));
         }
     }
     try {

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "io/atomic_output.h"
+#include "io/json_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -183,12 +184,7 @@ std::string analysisReportToJson(const AnalysisReport& report, int indent)
 
 AnalysisReport analysisReportFromJson(const std::string& text, const std::string& path)
 {
-    json j;
-    try {
-        j = json::parse(text);
-    } catch (const json::exception& e) {
-        throw FormatError(path, {}, std::string("analysis report is not valid JSON: ") + e.what());
-    }
+    json j = parseJson(text, path, "analysis report");
     const Reader r(path);
     if (!j.is_object() || j.value("format", std::string()) != kFormat)
         r.fail("format", std::string("not a MergeLab analysis report (expected \"format\": \"") + kFormat + "\")");
@@ -273,12 +269,7 @@ void saveAnalysisReportJson(const AnalysisReport& report, const std::string& pat
 
 AnalysisReport loadAnalysisReportJson(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw IoError(path, {}, "cannot open report: " + systemErrorText(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return analysisReportFromJson(text.str(), path);
+    return analysisReportFromJson(readTextFile(path, "analysis report"), path);
 }
 
 } // namespace mergelab

@@ -7,15 +7,15 @@
 #include "common/error.h"
 #include "io/checkpoint.h"
 #include "io/page_release.h"
+#include "jobs/task_pool.h"
 #include "merge/layer_index.h"
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <mutex>
+#include <new>
 #include <set>
 #include <thread>
 
@@ -156,57 +156,34 @@ AnalysisReport analyzeTaskVectors(const Checkpoint& base, const std::vector<cons
     for (Worker& w : workers)
         w.histograms.assign(static_cast<std::size_t>(T), FineHistogram());
     const KernelOptions kernel{options.density, options.exactSelectionMaxNumel};
-    std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> done{0};
-    std::atomic<bool> stop{false};
-    std::mutex errorMutex;
-    std::exception_ptr firstError;
     const double total = static_cast<double>(plan.size());
     progress.update(0, total, "analysing " + std::to_string(plan.size()) + " tensors");
 
-    auto work = [&](Worker& worker) {
-        try {
-            for (;;) {
-                const std::size_t index = next.fetch_add(1);
-                if (index >= plan.size() || stop.load())
-                    return;
-                throwIfCancelled(cancel);
-                const TensorInfo& info = *plan[index].info;
-                TensorData baseData = base.read(info.name);
-                std::vector<TensorData> modelData;
-                modelData.reserve(models.size());
-                for (const Checkpoint* m : models)
-                    modelData.push_back(m->read(info.name));
-                accumulateTensor(baseData, modelData, kernel, worker.workspace, perTensor[index], worker.histograms);
-                // Memory stays bounded by the tensors in flight, not by model size.
-                releaseInputPages(baseData);
-                for (const TensorData& d : modelData)
-                    releaseInputPages(d);
-                progress.update(static_cast<double>(done.fetch_add(1) + 1), total, info.name);
-            }
-        } catch (...) {
-            stop.store(true);
-            std::lock_guard<std::mutex> lock(errorMutex);
-            if (!firstError)
-                firstError = std::current_exception();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int w = 1; w < workerCount; ++w)
-        pool.emplace_back(work, std::ref(workers[w]));
-    work(workers[0]);
-    for (std::thread& t : pool)
-        t.join();
-    if (firstError) {
-        try {
-            std::rethrow_exception(firstError);
-        } catch (const Error&) {
-            throw;
-        } catch (const std::bad_alloc&) {
-            throw;
-        } catch (const std::exception& e) {
-            throw Error(base.path(), {}, std::string("analysis failed: ") + e.what());
-        }
+    ParallelOptions pool;
+    pool.workers = workerCount;
+    try {
+        parallelFor(plan.size(), [&](std::size_t index, int w) {
+            Worker& worker = workers[static_cast<std::size_t>(w)];
+            const TensorInfo& info = *plan[index].info;
+            TensorData baseData = base.read(info.name);
+            std::vector<TensorData> modelData;
+            modelData.reserve(models.size());
+            for (const Checkpoint* m : models)
+                modelData.push_back(m->read(info.name));
+            accumulateTensor(baseData, modelData, kernel, worker.workspace, perTensor[index], worker.histograms);
+            // Memory stays bounded by the tensors in flight, not by model size.
+            releaseInputPages(baseData);
+            for (const TensorData& d : modelData)
+                releaseInputPages(d);
+            progress.update(static_cast<double>(done.fetch_add(1) + 1), total, info.name);
+        }, cancel, pool);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(base.path(), {}, std::string("analysis failed: ") + e.what());
     }
     throwIfCancelled(cancel);
 

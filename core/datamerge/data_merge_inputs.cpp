@@ -2,23 +2,15 @@
 #include "datamerge/data_merge_inputs.h"
 
 #include "common/error.h"
-#include "eval/math_threads.h"
-#include "io/checkpoint_writer.h"
 #include "io/model_set.h"
-#include "io/torch_tensor.h"
+#include "jobs/task_pool.h"
 
 #include <ATen/ATen.h>
-#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
-#include <atomic>
-#include <optional>
 #include <cstdio>
-#include <exception>
-#include <mutex>
 #include <numeric>
 #include <sstream>
-#include <thread>
 
 namespace mergelab {
 
@@ -125,76 +117,14 @@ at::Tensor averageTensor(const DataMergeInputs& in, const std::string& name)
                                                  : in.finetuned.front().at(name);
 }
 
-void saveTensorMap(const std::string& path, const TensorMap& tensors, const std::map<std::string, std::string>& metadata)
-{
-    std::vector<TensorInfo> plan;
-    std::vector<std::pair<std::string, at::Tensor>> ordered;
-    for (const auto& [name, t] : tensors) {
-        at::Tensor c = at::isFloatingType(t.scalar_type()) ? t.detach().to(at::kFloat).contiguous() : t.contiguous();
-        TensorInfo info;
-        info.name = name;
-        info.dtype = fromScalarType(c.scalar_type());
-        info.shape = c.sizes().vec();
-        info.byteSize = static_cast<uint64_t>(c.numel()) * dtypeSize(info.dtype);
-        plan.push_back(info);
-        ordered.emplace_back(name, c);
-    }
-    WriteOptions options;
-    options.format = "safetensors";
-    options.metadata = metadata;
-    auto writer = CheckpointWriter::create(path, plan, options);
-    for (const auto& [name, t] : ordered)
-        writer->write(fromTorch(name, t));
-    writer->commit();
-}
-
-SingleIntraOpThread::SingleIntraOpThread() : m_before(at::get_num_threads())
-{
-    if (m_before != 1)
-        at::set_num_threads(1);
-}
-
-SingleIntraOpThread::~SingleIntraOpThread()
-{
-    if (m_before != 1)
-        at::set_num_threads(m_before);
-}
-
 void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel)
 {
-    const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const int threads = static_cast<int>(std::min<int64_t>(count, workers > 0 ? workers : cores));
-    // OpenBLAS keeps one process-wide thread pool: two threads calling it with that pool active made
-    // a step 10x slower, so each task's ops stay on the thread that runs it.
-    std::optional<SingleThreadedBlas> blas;
-    if (threads > 1)
-        blas.emplace();
-    std::atomic<int64_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failureMutex;
-    auto work = [&] {
-        SingleIntraOpThread single; // per thread with OpenMP: set in every worker
-        try {
-            torch::AutoGradMode grad(true);
-            for (int64_t i; (i = next.fetch_add(1)) < count;) {
-                throwIfCancelled(cancel);
-                fn(i);
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(failureMutex);
-            if (!failure)
-                failure = std::current_exception();
-            next = count; // the other workers stop after their current item
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t)
-        pool.emplace_back(work);
-    work();
-    for (std::thread& t : pool)
-        t.join();
-    if (failure)
-        std::rethrow_exception(failure);
+    ParallelOptions pool;
+    pool.workers = workers;
+    parallelFor(static_cast<std::size_t>(std::max<int64_t>(0, count)), [&](std::size_t i, int) {
+        torch::AutoGradMode grad(true);
+        fn(static_cast<int64_t>(i));
+    }, cancel, pool);
 }
 
 bool isValidationStep(const TrainOptions& options, int64_t step)

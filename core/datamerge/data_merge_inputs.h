@@ -1,10 +1,13 @@
-// What every data-driven merge takes: base and fine-tuned weights in memory, each fine-tune's task
-// (frozen head + inputs), and the training knobs shared by the learned merges.
+// core/datamerge: merges that learn from data (Fisher, RegMean, AdaMerging, WEMoE) on the native
+// CLIP ViT (models/functional_vit.h). This header: what every data-driven merge takes (base and
+// fine-tuned weights in memory, each fine-tune's task: frozen head + inputs) and the training knobs
+// shared by the learned merges.
 #pragma once
 
-#include "datamerge/functional_vit.h"
 #include "eval/evaluator.h"
+#include "io/tensor_map.h" // saveTensorMap, for the learned merges' outputs
 #include "jobs/job.h"
+#include "models/functional_vit.h"
 
 #include <cstdint>
 #include <functional>
@@ -76,23 +79,9 @@ inline TrainOptions makeTrainOptions(int64_t steps, double learningRate)
     return o;
 }
 
-// Runs fn(i) for every i in [0, count) on up to `workers` threads (0: one per core; the caller is
-// one of them). Each thread runs with one intra-op thread and autograd enabled. Cancellation is
-// checked before each item; the first exception is rethrown after all threads stopped.
+// Runs fn(i) for every i in [0, count) on the task pool (parallelFor: up to `workers` threads, 0: one
+// per core, one intra-op thread each, first exception rethrown) with autograd enabled.
 void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>& fn, const CancelToken& cancel);
-
-// Sets this thread's torch intra-op thread count to 1 for its lifetime (small ViT ops thrash with
-// more on a busy machine); restores the previous count.
-class SingleIntraOpThread {
-public:
-    SingleIntraOpThread();
-    ~SingleIntraOpThread();
-    SingleIntraOpThread(const SingleIntraOpThread&) = delete;
-    SingleIntraOpThread& operator=(const SingleIntraOpThread&) = delete;
-
-private:
-    int m_before;
-};
 
 // Whether `options` asks for a validation at `step` (every validateEvery steps and the last one).
 bool isValidationStep(const TrainOptions& options, int64_t step);
@@ -112,10 +101,6 @@ TensorMap taskArithmetic(const DataMergeInputs& in, double lambda);
 
 // Plain mean of the fine-tunes for one tensor name.
 at::Tensor averageTensor(const DataMergeInputs& in, const std::string& name);
-
-// Writes a float32 safetensors file (atomic: temp + rename). Throws IoError naming `path`.
-void saveTensorMap(const std::string& path, const TensorMap& tensors,
-                   const std::map<std::string, std::string>& metadata = {});
 
 // Formats "step 12/100 loss 1.2345 [λ ...]" for Progress::log.
 std::string formatStep(const StepReport& report);

@@ -2,6 +2,7 @@
 #include "datamerge/fisher_merge.h"
 
 #include "common/error.h"
+#include "jobs/thread_settings.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -22,7 +23,7 @@ TensorMap diagonalFisher(const ClipVisionConfig& config, const TensorMap& weight
     if (options.batchSize < 1 || options.samplesPerTask < 1)
         throw InputError({}, {}, "fisher samples and batch size must be positive");
     torch::AutoGradMode grad(true);
-    SingleIntraOpThread single;
+    ScopedThreadSettings single;
     const std::vector<std::string> names = vitParameterNames(config);
     TensorMap params;
     std::vector<at::Tensor> leaves;

@@ -2,6 +2,7 @@
 #include "datamerge/regmean_merge.h"
 
 #include "common/error.h"
+#include "jobs/thread_settings.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -14,7 +15,7 @@ TensorMap collectGrams(const ClipVisionConfig& config, const TensorMap& weights,
     if (options.batchSize < 1 || options.samplesPerTask < 1)
         throw InputError({}, {}, "regmean samples and batch size must be positive");
     c10::InferenceMode inference;
-    SingleIntraOpThread single;
+    ScopedThreadSettings single;
     TensorMap sums;
     std::map<std::string, int64_t> counts;
     VitHooks hooks;

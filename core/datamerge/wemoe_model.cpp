@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "io/atomic_output.h"
+#include "io/json_file.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -55,15 +56,6 @@ void writeTextAtomically(const std::string& path, const std::string& text)
     renameIntoPlace(temp, path);
 }
 
-std::string readText(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw IoError(path, {}, "cannot open: " + systemErrorText(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 } // namespace
 
 std::string WeMoeConfig::toJson() const
@@ -84,7 +76,7 @@ WeMoeConfig WeMoeConfig::fromJson(const std::string& text, const std::string& pa
 {
     WeMoeConfig c;
     try {
-        json j = json::parse(text);
+        json j = parseJson(text, path, "WEMoE config");
         if (!j.is_object() || j.value("format", std::string()) != kFormat)
             throw FormatError(path, {}, std::string("not a WEMoE config (\"format\": \"") + kFormat + "\" expected)");
         if (!j.contains("vision_config") || !j["vision_config"].is_object())
@@ -212,7 +204,7 @@ std::shared_ptr<WeMoeModel> WeMoeModel::load(const std::string& path)
 {
     fs::path configPath = fs::is_directory(path) ? fs::path(path) / "wemoe.json" : fs::path(path);
     auto model = std::make_shared<WeMoeModel>();
-    model->m_config = WeMoeConfig::fromJson(readText(configPath.string()), configPath.string());
+    model->m_config = WeMoeConfig::fromJson(readTextFile(configPath.string(), "WEMoE config"), configPath.string());
     const std::string weightsPath = (configPath.parent_path() / "model.safetensors").string();
     TensorMap all = readCheckpointTensors(weightsPath);
     const ClipVisionConfig& c = model->m_config.vision;

@@ -2,6 +2,7 @@
 #include "datamerge/wemoe_train.h"
 
 #include "common/error.h"
+#include "jobs/thread_settings.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -91,7 +92,7 @@ std::shared_ptr<WeMoeModel> runWeMoe(const DataMergeInputs& in, const WeMoeOptio
 at::Tensor meanRouting(const WeMoeModel& model, const at::Tensor& inputs, int64_t batchSize, const CancelToken& cancel)
 {
     c10::InferenceMode inference;
-    SingleIntraOpThread single;
+    ScopedThreadSettings single;
     at::Tensor sum;
     for (int64_t start = 0; start < inputs.size(0); start += batchSize) {
         throwIfCancelled(cancel);

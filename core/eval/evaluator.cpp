@@ -2,10 +2,11 @@
 #include "eval/evaluator.h"
 
 #include "common/error.h"
-#include "eval/math_threads.h"
-#include "eval/dataset.h"
 #include "io/checkpoint.h"
+#include "io/dataset.h"
+#include "io/runtime.h"
 #include "io/torch_tensor.h"
+#include "jobs/task_pool.h"
 #include "models/backbone.h"
 
 #include <ATen/ATen.h>
@@ -15,9 +16,6 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 
 namespace mergelab {
 
@@ -123,57 +121,32 @@ EvalResult evaluateBackbone(Backbone& backbone, const std::vector<EvalTask>& tas
             batches.push_back({i, start, std::min(n, start + batchSize)});
     }
     // Whole batches run in parallel, one thread per core torch may use (at::get_num_threads(), as
-    // the caller configured it); the ops inside a batch stay on its thread (OpenMP count of that
-    // thread only; OpenBLAS while evaluations run). Small batches scale far better this way than
-    // with parallelism inside each op. Batches are handed out dynamically: cores are shared.
-    const int64_t workers =
-        std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), static_cast<int64_t>(batches.size())));
-    SingleThreadedBlas blasOnCallingThread;
+    // the caller configured it); the ops inside a batch stay on its thread (the task pool's rule).
+    // Small batches scale far better this way than with parallelism inside each op. Batches are
+    // handed out dynamically: cores are shared.
+    ParallelOptions pool;
+    pool.workers = at::get_num_threads();
     keepFreedHeapForReuse(); // activations of every batch reuse the last batch's memory
     std::vector<std::atomic<int64_t>> correct(tasks.size());
-    std::atomic<std::size_t> next{0};
     std::atomic<int64_t> done{0};
-    std::exception_ptr failure;
-    std::mutex failureMutex;
-    auto work = [&] {
-        try {
-            SerialOpsOnThisThread serialOps;
+    try {
+        parallelFor(batches.size(), [&](std::size_t b, int) {
             c10::InferenceMode inference;
-            for (std::size_t b; (b = next.fetch_add(1)) < batches.size();) {
-                throwIfCancelled(cancel);
-                const Batch& batch = batches[b];
-                const EvalTask& task = tasks[batch.task];
-                at::Tensor embeds = backbone.embed(task.inputs.slice(0, batch.start, batch.end));
-                if (embeds.dim() != 2 || embeds.size(1) != task.head.weight.size(1))
-                    throw InputError({}, task.name, "backbone embeddings have shape " + std::string(c10::str(embeds.sizes())) +
-                                                       ", the head expects " + std::to_string(task.head.weight.size(1)) +
-                                                       " features");
-                at::Tensor predicted = task.head.logits(embeds).argmax(1);
-                correct[batch.task] += predicted.eq(task.labels.slice(0, batch.start, batch.end)).sum().item<int64_t>();
-                const int64_t d = done += batch.end - batch.start;
-                progress.update(static_cast<double>(d), static_cast<double>(total), "evaluating " + task.name);
-            }
-        } catch (const c10::Error& e) {
-            std::lock_guard<std::mutex> lock(failureMutex);
-            if (!failure)
-                failure = std::make_exception_ptr(
-                    InputError("evaluation failed: " + std::string(e.what_without_backtrace())));
-            next = batches.size(); // stop the other workers
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(failureMutex);
-            if (!failure)
-                failure = std::current_exception();
-            next = batches.size();
-        }
-    };
-    std::vector<std::thread> threads;
-    for (int64_t i = 1; i < workers; ++i)
-        threads.emplace_back(work);
-    work();
-    for (std::thread& t : threads)
-        t.join();
-    if (failure)
-        std::rethrow_exception(failure);
+            const Batch& batch = batches[b];
+            const EvalTask& task = tasks[batch.task];
+            at::Tensor embeds = backbone.embed(task.inputs.slice(0, batch.start, batch.end));
+            if (embeds.dim() != 2 || embeds.size(1) != task.head.weight.size(1))
+                throw InputError({}, task.name, "backbone embeddings have shape " + std::string(c10::str(embeds.sizes())) +
+                                                   ", the head expects " + std::to_string(task.head.weight.size(1)) +
+                                                   " features");
+            at::Tensor predicted = task.head.logits(embeds).argmax(1);
+            correct[batch.task] += predicted.eq(task.labels.slice(0, batch.start, batch.end)).sum().item<int64_t>();
+            const int64_t d = done += batch.end - batch.start;
+            progress.update(static_cast<double>(d), static_cast<double>(total), "evaluating " + task.name);
+        }, cancel, pool);
+    } catch (const c10::Error& e) {
+        throw InputError("evaluation failed: " + std::string(e.what_without_backtrace()));
+    }
     EvalResult result;
     for (std::size_t i = 0; i < tasks.size(); ++i) {
         TaskAccuracy acc;

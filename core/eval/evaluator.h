@@ -1,5 +1,5 @@
-// Classification accuracy of a backbone (a checkpoint, or tensors merged in memory) on the tasks of
-// a project: each task's frozen head on the backbone's embeddings, counted on a dataset split.
+// core/eval: evaluators and the live tuner. Here: classification accuracy of a backbone (a checkpoint,
+// or tensors merged in memory) on a project's tasks: frozen heads on its embeddings, per dataset split.
 #pragma once
 
 #include "io/model_set.h"

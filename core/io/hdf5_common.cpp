@@ -123,7 +123,9 @@ std::string hdf5ErrorText(const H5::Exception& e)
 {
     std::string func = e.getFuncName();
     std::string detail = e.getDetailMsg();
-    return func.empty() ? detail : func + ": " + detail;
+    if (func.empty() && detail.empty())
+        return "HDF5 error";
+    return func.empty() ? detail : detail.empty() ? func : func + ": " + detail;
 }
 
 void writeHdf5StringAttribute(H5::H5Object& object, const std::string& name, const std::string& value)

@@ -48,7 +48,8 @@ H5::FloatType hdf5HalfLikeType(std::size_t exponentBits, std::size_t mantissaBit
 // The dtype of a stored HDF5 type when MergeLab can read it; nullopt otherwise. Caller holds the lock.
 std::optional<DType> dtypeOfHdf5Type(const H5::DataType& type);
 
-// Readable text of an HDF5 exception ("H5File::H5File: H5Fopen failed").
+// Readable one-line text of an HDF5 exception ("H5File::H5File: H5Fopen failed"; "HDF5 error"
+// when it says nothing). Every HDF5 error message in MergeLab goes through it.
 std::string hdf5ErrorText(const H5::Exception& e);
 
 // Writes / reads a variable-length UTF-8 string attribute. Caller holds the lock.

@@ -2,6 +2,7 @@
 #include "io/model_set.h"
 
 #include "common/error.h"
+#include "io/json_file.h"
 
 #include <nlohmann/json.hpp>
 
@@ -122,12 +123,7 @@ std::string absoluteFolderOf(const std::string& file)
 
 ModelSet ModelSet::parse(const std::string& text, const std::string& folder, const std::string& path)
 {
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::exception& e) {
-        throw FormatError(path, {}, std::string("not valid JSON: ") + e.what());
-    }
+    json root = parseJson(text, path, "project");
     Reader top(root, "", path, folder);
     if (top.string("format", true) != kFormat)
         top.fail("format", std::string("expected \"") + kFormat + "\"");
@@ -203,12 +199,7 @@ ModelSet ModelSet::parse(const std::string& text, const std::string& folder, con
 
 ModelSet ModelSet::load(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw IoError(path, {}, "cannot open project: " + systemErrorText(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    ModelSet set = parse(text.str(), absoluteFolderOf(path), path);
+    ModelSet set = parse(readTextFile(path, "project"), absoluteFolderOf(path), path);
     return set;
 }
 

@@ -2,6 +2,10 @@
 
 #include <ATen/Parallel.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <mutex>
 #include <thread>
 
@@ -16,11 +20,19 @@ void initTorchRuntime()
     });
 }
 
-ScopedTorchThreads::ScopedTorchThreads(int threads) : m_before(at::get_num_threads())
+bool keepFreedHeapForReuse()
 {
-    at::set_num_threads(threads);
+#if defined(__GLIBC__)
+    static const bool applied = [] {
+        // Setting either disables glibc's dynamic thresholds, so both are set.
+        const bool mmapSet = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1;
+        const bool trimSet = mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024) == 1;
+        return mmapSet && trimSet;
+    }();
+    return applied;
+#else
+    return false;
+#endif
 }
-
-ScopedTorchThreads::~ScopedTorchThreads() { at::set_num_threads(m_before); }
 
 } // namespace mergelab

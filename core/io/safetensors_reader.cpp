@@ -1,6 +1,7 @@
 // safetensors readers: one file, or a sharded folder described by model.safetensors.index.json.
 // Opening maps the files and validates every header; tensors are views into the mappings.
 #include "io/readers.h"
+#include "io/json_file.h"
 #include "io/mapped_file.h"
 #include "io/safetensors_header.h"
 
@@ -75,19 +76,7 @@ json readIndexJson(const std::string& indexPath)
         throw IoError(indexPath, {}, "cannot read index: " + ec.message());
     if (size > kMaxSafetensorsHeaderBytes)
         throw FormatError(indexPath, {}, "index file is larger than 100 MB");
-    std::ifstream in(indexPath, std::ios::binary);
-    if (!in)
-        throw IoError(indexPath, {}, "cannot open index file");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    try {
-        return json::parse(text);
-    } catch (const json::exception& e) {
-        std::string what = e.what();
-        const auto close = what.find("] ");
-        if (close != std::string::npos)
-            what.erase(0, close + 2);
-        throw FormatError(indexPath, {}, "index is not valid JSON: " + what);
-    }
+    return readJsonFile(indexPath, "index");
 }
 
 // A shard name from the index must stay inside the index's folder.

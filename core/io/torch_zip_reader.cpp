@@ -5,6 +5,7 @@
 #include "io/torch_zip_reader.h"
 
 #include "common/error.h"
+#include "io/json_file.h"
 #include "io/mapped_file.h"
 #include "io/pickle.h"
 
@@ -274,15 +275,7 @@ private:
 ShardedTorchCheckpoint::ShardedTorchCheckpoint(const std::string& indexPath) : m_path(indexPath)
 {
     namespace fs = std::filesystem;
-    std::ifstream in(indexPath);
-    if (!in)
-        throw IoError(indexPath, {}, "cannot open the index file");
-    nlohmann::ordered_json index;
-    try {
-        index = nlohmann::ordered_json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-        throw FormatError(indexPath, {}, std::string("index is not valid JSON: ") + e.what());
-    }
+    nlohmann::ordered_json index = readOrderedJsonFile(indexPath, "index");
     if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object())
         throw FormatError(indexPath, {}, "index has no \"weight_map\" object");
     if (index.contains("metadata") && index["metadata"].is_object())

@@ -4,14 +4,13 @@
 #include "common/error.h"
 #include "io/checkpoint_writer.h"
 #include "io/torch_tensor.h"
+#include "jobs/task_pool.h"
 
 #include <ATen/ATen.h>
 
-#include <condition_variable>
-#include <exception>
 #include <filesystem>
 #include <fstream>
-#include <thread>
+#include <mutex>
 
 namespace mergelab {
 
@@ -109,53 +108,23 @@ void MergeJob::run(Progress& progress, const CancelToken& cancel)
     // those in flight (or when none is in flight, so a huge tensor still runs, alone).
     const auto& tensors = plan.tensors();
     NonFiniteCounter nonFinite;
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::size_t next = 0, done = 0;
-    uint64_t inFlight = 0;
-    std::exception_ptr failure;
+    std::mutex progressMutex;
+    std::size_t done = 0;
     const auto total = static_cast<double>(tensors.size());
-    auto worker = [&] {
-        for (;;) {
-            std::size_t index;
-            {
-                std::unique_lock<std::mutex> lock(mutex);
-                changed.wait(lock, [&] {
-                    return failure || cancel.cancelled() || next >= tensors.size() || inFlight == 0 ||
-                           inFlight + tensors[next].workBytes <= m_options.maxMemory;
-                });
-                if (failure || cancel.cancelled() || next >= tensors.size())
-                    return;
-                index = next++;
-                inFlight += tensors[index].workBytes;
-            }
-            const PlannedTensor& t = tensors[index];
-            try {
-                at::Tensor merged = plan.mergeTensor(t, nonFinite);
-                TensorData bytes = fromTorch(t.output.name, merged, t.output.dtype);
-                merged = at::Tensor();
-                writer->write(bytes);
-            } catch (...) {
-                std::lock_guard<std::mutex> lock(mutex);
-                if (!failure)
-                    failure = std::current_exception();
-            }
-            std::lock_guard<std::mutex> lock(mutex);
-            inFlight -= t.workBytes;
-            ++done;
-            progress.update(static_cast<double>(done), total, t.output.name);
-            changed.notify_all();
-        }
-    };
-    const int threadCount = std::max(1, std::min<int>(m_options.threads, static_cast<int>(tensors.size())));
-    std::vector<std::thread> threads;
-    for (int i = 1; i < threadCount; ++i)
-        threads.emplace_back(worker);
-    worker();
-    for (std::thread& th : threads)
-        th.join();
-    if (failure)
-        std::rethrow_exception(failure); // the writer's destructor removes the temporary output
+    ParallelOptions pool;
+    pool.workers = std::max(1, m_options.threads);
+    pool.cost = [&](std::size_t index) { return tensors[index].workBytes; };
+    pool.budget = m_options.maxMemory;
+    // On failure the writer's destructor removes the temporary output.
+    parallelFor(tensors.size(), [&](std::size_t index, int) {
+        const PlannedTensor& t = tensors[index];
+        at::Tensor merged = plan.mergeTensor(t, nonFinite);
+        TensorData bytes = fromTorch(t.output.name, merged, t.output.dtype);
+        merged = at::Tensor();
+        writer->write(bytes);
+        std::lock_guard<std::mutex> lock(progressMutex);
+        progress.update(static_cast<double>(++done), total, t.output.name);
+    }, cancel, pool);
     throwIfCancelled(cancel);
 
     for (const std::string& w : nonFinite.warnings()) {

@@ -2,6 +2,7 @@
 #include "merge/recipe.h"
 
 #include "common/error.h"
+#include "io/json_file.h"
 #include "merge/merge_method.h"
 
 #include <nlohmann/json.hpp>
@@ -290,24 +291,13 @@ std::string recipeToJsonText(const Recipe& recipe)
 
 Recipe loadRecipe(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw IoError(path, {}, "cannot open recipe");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
+    const std::string text = readTextFile(path, "recipe");
     const std::string baseDir = fs::absolute(fs::path(path)).parent_path().string();
     const std::string ext = fs::path(path).extension().string();
     try {
         if (ext == ".yml" || ext == ".yaml")
             return recipeFromMergekitYaml(text, baseDir);
-        json j;
-        try {
-            j = json::parse(text);
-        } catch (const json::exception& e) {
-            throw FormatError(path, {}, std::string("invalid JSON recipe: ") + e.what());
-        }
-        return recipeFromJson(j, baseDir);
+        return recipeFromJson(parseJson(text, path, "recipe"), baseDir);
     } catch (const FormatError&) {
         throw;
     } catch (const Error& e) {

@@ -3,7 +3,7 @@
 
 #include "common/error.h"
 #include "models/backbone.h"
-#include "io/runtime.h"
+#include "jobs/thread_settings.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/InferenceMode.h>
@@ -116,7 +116,7 @@ void DiagnoseJob::run(Progress& progress, const CancelToken& cancel)
     if (o.rho < 0 || !std::isfinite(o.rho))
         throw InputError("--rho must be >= 0 (got " + std::to_string(o.rho) + ")");
     progress.update(0, 1, "loading " + m_set.projectPath());
-    ScopedTorchThreads singleThreaded(1);
+    ScopedThreadSettings singleThreaded(1);
     MergeabilityData data(m_set, o.split, o.limit);
     throwIfCancelled(cancel);
     const int indexA = o.surfaceA.empty() ? -1 : data.indexOfTask(o.surfaceA);

@@ -2,14 +2,15 @@
 #include "mergeability/finetune.h"
 
 #include "common/error.h"
-#include "eval/dataset.h"
+#include "io/dataset.h"
 #include "eval/evaluator.h"
 #include "io/checkpoint.h"
-#include "io/checkpoint_writer.h"
+#include "io/json_file.h"
+#include "io/tensor_map.h"
 #include "io/torch_tensor.h"
 #include "models/clip_vit.h"
 #include "io/atomic_output.h"
-#include "io/runtime.h"
+#include "jobs/thread_settings.h"
 
 #include <ATen/ATen.h>
 #include <torch/nn/utils/clip_grad.h>
@@ -49,10 +50,9 @@ FinetuneOptions defaultFinetuneOptions(const ModelSet& set)
     t.logitScale = 20.0;
     t.warmupSteps = 0; // from the card, else a tenth of the steps (below)
     const fs::path card = fs::path(set.projectFolder()) / "model_card.json";
-    std::ifstream in(card);
-    if (in) {
+    {
         try {
-            const nlohmann::json j = nlohmann::json::parse(in);
+            const nlohmann::json j = readJsonFileIfPresent(card.string(), "model card"); // null: no card
             const nlohmann::json& f = j.at("finetuning");
             t.steps = f.value("steps", t.steps);
             t.batchSize = f.value("batch_size", t.batchSize);
@@ -61,6 +61,8 @@ FinetuneOptions defaultFinetuneOptions(const ModelSet& set)
             t.warmupSteps = f.value("warmup_steps", int64_t(0)); // 0: cards that did not record it
         } catch (const nlohmann::json::exception&) {
             // A model card we cannot read only loses the defaults it would give.
+        } catch (const FormatError&) {
+            // Same for one that is not JSON.
         }
     }
     if (t.warmupSteps <= 0)
@@ -105,7 +107,7 @@ FinetuneResult finetuneTask(const ModelSet& set, const std::string& task, const 
     at::Tensor head = toTorch(Checkpoint::open(entry.head)->read(entry.headTensor)).to(at::kFloat).clone();
     const std::map<std::string, at::Tensor> base = readCheckpointTensors(set.base.path);
 
-    ScopedTorchThreads singleThreaded(1);
+    ScopedThreadSettings singleThreaded(1);
     ClipVisionModel model(ClipVisionConfig::load(set.architecture.config));
     if (head.dim() != 2 || head.size(1) != model->config.projectionDim)
         throw InputError(entry.head, entry.headTensor,
@@ -139,26 +141,14 @@ FinetuneResult finetuneTask(const ModelSet& set, const std::string& task, const 
 
 void writeFinetuned(const std::string& path, const FinetuneResult& result, const FinetuneOptions& options)
 {
-    std::vector<TensorData> data;
-    std::vector<TensorInfo> plan;
-    for (const auto& [name, t] : result.parameters) {
-        data.push_back(fromTorch(name, t.contiguous(), DType::F32));
-        plan.push_back(data.back().info());
-    }
     const TrainSettings& s = options.train;
-    WriteOptions w;
-    w.format = "safetensors";
-    w.shardSize = 0;
-    w.metadata = {{"mergelab_finetune_task", result.task},
-                  {"mergelab_finetune_sam", s.sam ? "true" : "false"},
-                  {"mergelab_finetune_sam_rho", s.sam ? number(s.samRho) : "0"},
-                  {"mergelab_finetune_steps", std::to_string(s.steps)},
-                  {"mergelab_finetune_lr", number(s.learningRate)},
-                  {"mergelab_finetune_seed", std::to_string(options.seed)}};
-    auto writer = CheckpointWriter::create(path, plan, w);
-    for (const TensorData& d : data)
-        writer->write(d);
-    writer->commit();
+    saveTensorMap(path, result.parameters,
+                  {{"mergelab_finetune_task", result.task},
+                   {"mergelab_finetune_sam", s.sam ? "true" : "false"},
+                   {"mergelab_finetune_sam_rho", s.sam ? number(s.samRho) : "0"},
+                   {"mergelab_finetune_steps", std::to_string(s.steps)},
+                   {"mergelab_finetune_lr", number(s.learningRate)},
+                   {"mergelab_finetune_seed", std::to_string(options.seed)}});
 }
 
 FinetuneJob::FinetuneJob(ModelSet set, std::vector<std::string> tasks, FinetuneOptions options, std::string output,

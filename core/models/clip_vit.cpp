@@ -2,6 +2,7 @@
 #include "models/clip_vit.h"
 
 #include "common/error.h"
+#include "io/json_file.h"
 
 #include <torch/torch.h>
 
@@ -20,12 +21,7 @@ using nlohmann::json;
 
 ClipVisionConfig ClipVisionConfig::fromJson(const std::string& text, const std::string& path)
 {
-    json root;
-    try {
-        root = json::parse(text);
-    } catch (const json::exception& e) {
-        throw FormatError(path, {}, std::string("not valid JSON: ") + e.what());
-    }
+    json root = parseJson(text, path, "config");
     if (!root.is_object())
         throw FormatError(path, {}, "expected a JSON object");
     ClipVisionConfig c;
@@ -75,12 +71,7 @@ ClipVisionConfig ClipVisionConfig::fromJson(const std::string& text, const std::
 
 ClipVisionConfig ClipVisionConfig::load(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw IoError(path, {}, "cannot open config: " + systemErrorText(errno));
-    std::ostringstream text;
-    text << in.rdbuf();
-    return fromJson(text.str(), path);
+    return fromJson(readTextFile(path, "config"), path);
 }
 
 std::string ClipVisionConfig::toJson() const

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "io/checkpoint.h"
+#include "io/json_file.h"
 #include "io/torch_tensor.h"
 
 #include <ATen/ATen.h>
@@ -48,20 +49,6 @@ std::optional<MlpTensor> denseMlp(const std::string& name, MoeFamily& family)
 std::string moeBlock(const std::string& block, MoeFamily family)
 {
     return block + (family == MoeFamily::Mixtral ? ".block_sparse_moe" : ".moe");
-}
-
-json readJson(const fs::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return nullptr;
-    std::ostringstream text;
-    text << in.rdbuf();
-    try {
-        return json::parse(text.str());
-    } catch (const json::exception& e) {
-        throw FormatError(path.string(), {}, std::string("not valid JSON: ") + e.what());
-    }
 }
 
 } // namespace
@@ -231,7 +218,7 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
     const fs::path configPath =
         options.configPath.empty() ? fs::path(base->folder()) / "config.json" : fs::path(options.configPath);
 
-    json config = readJson(configPath);
+    json config = readJsonFileIfPresent(configPath.string(), "config");
     if (fs::is_directory(result.path) && config.is_object()) {
         if (family == MoeFamily::Mixtral) {
             config["model_type"] = "mixtral";

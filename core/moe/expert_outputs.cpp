@@ -2,7 +2,7 @@
 #include "moe/expert_outputs.h"
 
 #include "common/error.h"
-#include "eval/dataset.h"
+#include "io/dataset.h"
 #include "jobs/job.h"
 #include "moe/moe_vit.h"
 

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "io/checkpoint.h"
+#include "io/json_file.h"
 #include "merge/layer_index.h"
 
 #include <algorithm>
@@ -52,21 +53,13 @@ const MoeLayer* MoeLayout::findLayer(int layer) const
 
 namespace {
 
+// config.json beside the weights, when there is one (null otherwise).
 json readConfig(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return nullptr;
-    std::ostringstream text;
-    text << in.rdbuf();
-    try {
-        json j = json::parse(text.str());
-        if (!j.is_object())
-            throw FormatError(path, {}, "expected a JSON object");
-        return j;
-    } catch (const json::exception& e) {
-        throw FormatError(path, {}, std::string("not valid JSON: ") + e.what());
-    }
+    json j = readJsonFileIfPresent(path, "config");
+    if (!j.is_null() && !j.is_object())
+        throw FormatError(path, {}, "expected a JSON object");
+    return j;
 }
 
 // First of `keys` present in the config as a positive integer: (key, value); ("", 0) when none.

@@ -5,7 +5,7 @@
 #include "common/error.h"
 #include "io/model_set.h"
 #include "moe/moe_vit.h"
-#include "io/runtime.h"
+#include "jobs/thread_settings.h"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -81,7 +81,7 @@ RouterFinetuneResult finetuneRouters(MoeVitBackbone& model, const std::vector<Ev
             throw InputError("router fine-tuning: task '" + t.name + "' has no training samples");
 
     // Small ops: one intra-op thread avoids OpenMP spin-waits on a busy machine (measured ~10x).
-    ScopedTorchThreads oneThread(1);
+    ScopedThreadSettings oneThread(1);
     c10::InferenceMode off(false); // callers may run under inference mode; training needs autograd
     at::AutoGradMode grad(true);
     Adam adam(model.setTrainable(true, options.trainExperts), options.learningRate);

@@ -4,12 +4,12 @@
 #include "common/error.h"
 #include "eval/evaluator.h"
 #include "io/checkpoint.h"
-#include "io/checkpoint_writer.h"
 #include "io/model_set.h"
+#include "io/tensor_map.h"
 #include "io/torch_tensor.h"
 #include "zoo/model_card.h"
 #include "io/atomic_output.h"
-#include "io/runtime.h"
+#include "jobs/thread_settings.h"
 
 #include <torch/torch.h>
 
@@ -34,25 +34,6 @@ std::map<std::string, at::Tensor> stateOf(ClipVisionModel& model)
     for (const auto& item : model->named_parameters())
         out[item.key()] = item.value().detach().clone();
     return out;
-}
-
-void writeTensors(const std::string& path, const std::map<std::string, at::Tensor>& tensors,
-                  const std::map<std::string, std::string>& metadata)
-{
-    std::vector<TensorData> data;
-    std::vector<TensorInfo> plan;
-    for (const auto& [name, t] : tensors) {
-        data.push_back(fromTorch(name, t.contiguous(), DType::F32));
-        plan.push_back(data.back().info());
-    }
-    WriteOptions options;
-    options.format = "safetensors";
-    options.shardSize = 0;
-    options.metadata = metadata;
-    auto writer = CheckpointWriter::create(path, plan, options);
-    for (const TensorData& d : data)
-        writer->write(d);
-    writer->commit();
 }
 
 void writeText(const fs::path& path, const std::string& text)
@@ -126,7 +107,7 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
         throw IoError(partial.string(), {}, "cannot create folder: " + ec.message());
     fs::create_directories(partial / "checkpoints");
     PartialFolderGuard guard(partial.string());
-    ScopedTorchThreads singleThreaded(1);
+    ScopedThreadSettings singleThreaded(1);
 
     ZooPreset& p = m_preset;
     // Experiment knobs (not user options) for trying fine-tuning variants on a cached base.
@@ -183,7 +164,7 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     const std::map<std::string, at::Tensor> baseState = stateOf(model);
     const std::map<std::string, std::string> meta = {{"mergelab_zoo_preset", p.name},
                                                      {"mergelab_zoo_seed", std::to_string(m_seed)}};
-    writeTensors((partial / "checkpoints" / "base.safetensors").string(), baseState, meta);
+    saveTensorMap((partial / "checkpoints" / "base.safetensors").string(), baseState, meta);
     writeText(partial / "config.json", p.config.toJson());
 
     // 3. Per task: prototype head on frozen base features, then fine-tune with the head frozen.
@@ -216,9 +197,9 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
         finetuned[t.name] = stateOf(ft);
         auto taskMeta = meta;
         taskMeta["mergelab_zoo_task"] = t.name;
-        writeTensors((partial / "checkpoints" / (t.name + ".safetensors")).string(), finetuned[t.name], taskMeta);
+        saveTensorMap((partial / "checkpoints" / (t.name + ".safetensors")).string(), finetuned[t.name], taskMeta);
     }
-    writeTensors((partial / "heads.safetensors").string(), heads, meta);
+    saveTensorMap((partial / "heads.safetensors").string(), heads, meta);
 
     // 4. The project file.
     ModelSet set;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "eval/dataset.h"
+#include "io/dataset.h"
 
 #include <cstdint>
 #include <map>

@@ -1,6 +1,6 @@
 // The Diagnostics page on the tiny generated project: the jobs run on opening, the bar chart, the
 // disentanglement heatmap and the surface show the jobs' reports; Cancel stops the job.
-#include "../core/mergeability/tiny_project.h"
+#include "tiny_project.h"
 
 #include "gui/diagnostics_page.h"
 #include "gui/gui_job_runner.h"

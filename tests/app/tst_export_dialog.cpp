@@ -3,8 +3,8 @@
 // evaluates on the test split with the accuracy counted by hand (tests/core/eval/eval_fixture.h:
 // a zero projection predicts class 1 everywhere, 3 of the 5 test labels are 1); without a recipe
 // from the Tune page the window says why in the banner.
-#include "../core/eval/eval_fixture.h"
-#include "../widgets/safetensors_fixture.h"
+#include "eval_fixture.h"
+#include "safetensors_fixture.h"
 
 #include "gui/export_dialog.h"
 #include "gui/gui_job_runner.h"

@@ -9,7 +9,7 @@
 
 #include "heatmap_widget.h"
 
-#include "datamerge/functional_vit.h"
+#include "models/functional_vit.h"
 #include "datamerge/wemoe_model.h"
 #include "eval/evaluator.h"
 #include "zoo/zoo_builder.h"

@@ -1,6 +1,6 @@
 // The window opens real checkpoint files on a worker, shows their tree, and reports bad input in
 // the non-modal banner (file named), never in a modal dialog or a crash.
-#include "../widgets/safetensors_fixture.h"
+#include "safetensors_fixture.h"
 
 #include "gui/checkpoint_page.h"
 #include "gui/gui_job_runner.h"

@@ -1,6 +1,6 @@
 // mergelab-cli eval and sweep: JSON on a hand-checkable project (tests/core/eval/eval_fixture.h),
 // --recipe against merge-then-eval, MoE ViT and WEMoE checkpoints, and bad input.
-#include "../core/eval/eval_fixture.h"
+#include "eval_fixture.h"
 #include "cli_run.h"
 
 #include "datamerge/data_merge_inputs.h"

@@ -3,9 +3,9 @@
 // exit statuses, nothing left behind on failure.
 #include "cli_run.h"
 
-#include "../core/mergeability/tiny_project.h" // a tiny clip_vit project with heads and HDF5 datasets
+#include "tiny_project.h" // a tiny clip_vit project with heads and HDF5 datasets
 
-#include "datamerge/functional_vit.h"
+#include "models/functional_vit.h"
 #include "eval/evaluator.h"
 
 #include <QtTest/QtTest>

@@ -1,6 +1,6 @@
 // mergelab-cli finetune / diagnose on the tiny generated project (tests/core/mergeability/tiny_project.h):
 // outputs, JSON keys, and bad input as one-line errors with the documented exit codes.
-#include "../core/mergeability/tiny_project.h"
+#include "tiny_project.h"
 #include "cli_run.h"
 
 #include <QFile>

@@ -1,7 +1,7 @@
 // mergelab-cli experts, run as a user would: layout, JSON report, merge-to-K output, error lines.
 // Fixtures: tests/fixtures/moe/make_moe_fixtures.py (planted copies in the Mixtral fixture).
 #include "cli_run.h"
-#include "eval/dataset.h"
+#include "io/dataset.h"
 
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>

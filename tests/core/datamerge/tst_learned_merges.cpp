@@ -2,7 +2,7 @@
 // constant routers is task arithmetic, save -> load -> evaluate is lossless, jobs cancel.
 #include "common/error.h"
 #include "datamerge/data_merge_job.h"
-#include "tiny_vit.h"
+#include "tiny_inputs.h"
 
 #include <c10/core/InferenceMode.h>
 

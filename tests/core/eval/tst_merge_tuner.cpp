@@ -4,8 +4,9 @@
 
 #include "common/error.h"
 #include "eval/evaluator.h"
-#include "eval/math_threads.h"
 #include "eval/merge_tuner.h"
+#include "io/runtime.h"
+#include "jobs/thread_settings.h"
 #include "merge/merge_method.h"
 #include "merge/sparsify.h"
 
@@ -218,7 +219,7 @@ private Q_SLOTS:
         QCOMPARE(at::get_num_threads(), 2);
         QCOMPARE(openBlasThreads(), blasBefore);
         {
-            SingleThreadedBlas outer;
+            ScopedThreadSettings outer(ScopedThreadSettings::kKeepIntraOp, /*serialBlas=*/true);
             if (blasBefore > 0)
                 QCOMPARE(openBlasThreads(), 1);
             evaluator.evaluateCheckpoint(set.base.path, quiet, cancel);

@@ -1,12 +1,19 @@
-// An in-memory Checkpoint for analysis tests: tensors given as values, no file format involved.
+// tests/support: a Checkpoint held in memory (no file format involved), built from raw bytes or
+// torch tensors; it counts reads (the analysis must read each tensor once).
 #pragma once
 
 #include "io/checkpoint.h"
+#include "io/torch_tensor.h"
+
+#include <ATen/ATen.h>
 
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace mergelab::test {
 
@@ -39,6 +46,14 @@ public:
         std::memcpy(bytes.data(), values.data(), bytes.size());
         addBytes(name, DType::I64, {static_cast<int64_t>(values.size())}, std::move(bytes));
     }
+    // Adds a torch tensor (its dtype and shape, contiguous bytes).
+    MemoryCheckpoint& add(const std::string& name, const at::Tensor& tensor)
+    {
+        TensorData data = fromTorch(name, tensor.contiguous());
+        m_infos.push_back(data.info());
+        m_data[name] = data;
+        return *this;
+    }
 
     const std::string& path() const override { return m_path; }
     std::string format() const override { return "memory"; }
@@ -51,7 +66,7 @@ public:
     }
     const std::map<std::string, std::string>& metadata() const override { return m_metadata; }
 
-    // How often read(name) was called (the analysis must read each tensor once).
+    // How often read(name) was called.
     int readCount(const std::string& name) const
     {
         std::lock_guard<std::mutex> lock(m_mutex);
@@ -67,5 +82,11 @@ private:
     mutable std::mutex m_mutex;
     mutable std::map<std::string, int> m_reads;
 };
+
+// A 1-D float32 tensor of `values`.
+inline at::Tensor vec(std::vector<float> values)
+{
+    return at::tensor(at::ArrayRef<float>(values), at::kFloat);
+}
 
 } // namespace mergelab::test

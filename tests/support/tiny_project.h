@@ -1,11 +1,11 @@
-// A tiny clip_vit project for mergeability tests: two 3-class tasks "a" and "b" (8x8 images whose
-// class is the brightest of three image bands, so fine-tuning has something to learn), cosine
-// heads, a random base and two fine-tunes (base + small noise).
+// tests/support: a tiny clip_vit project for mergeability, CLI and GUI tests: two 3-class tasks "a"
+// and "b" (8x8 images whose class is the brightest of three image bands, so fine-tuning has
+// something to learn), cosine heads, a random base and two fine-tunes (base + small noise).
 #pragma once
 
-#include "eval/dataset.h"
-#include "io/checkpoint_writer.h"
-#include "io/torch_tensor.h"
+#include "tensor_files.h"
+
+#include "io/dataset.h"
 #include "models/clip_vit.h"
 
 #include <ATen/ATen.h>
@@ -16,21 +16,7 @@
 
 namespace tinyproject {
 
-inline void writeTensors(const std::string& path, const std::map<std::string, at::Tensor>& tensors)
-{
-    std::vector<mergelab::TensorData> data;
-    std::vector<mergelab::TensorInfo> plan;
-    for (const auto& [name, t] : tensors) {
-        data.push_back(mergelab::fromTorch(name, t.contiguous(), mergelab::DType::F32));
-        plan.push_back(data.back().info());
-    }
-    mergelab::WriteOptions options;
-    options.format = "safetensors";
-    auto writer = mergelab::CheckpointWriter::create(path, plan, options);
-    for (const auto& d : data)
-        writer->write(d);
-    writer->commit();
-}
+using testsupport::writeTensors;
 
 // n images whose class c in {0,1,2} = the band (rows 0-2, 3-5, 6-7) made brighter; `offset` varies per task.
 inline mergelab::LabeledImages bands(int64_t n, int64_t offset, at::Generator gen)

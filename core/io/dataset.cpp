@@ -1,5 +1,5 @@
 // HDF5 classification datasets: /<split>/images (N,C,H,W uint8 or float32), /<split>/labels (int64).
-#include "eval/dataset.h"
+#include "io/dataset.h"
 
 #include "common/error.h"
 #include "io/hdf5_common.h"
@@ -12,16 +12,6 @@
 namespace mergelab {
 
 namespace {
-
-
-
-void writeStringAttr(H5::H5Object& obj, const std::string& name, const std::string& value)
-{
-    H5::StrType type(H5::PredType::C_S1, H5T_VARIABLE);
-    type.setCset(H5T_CSET_UTF8);
-    H5::Attribute attr = obj.createAttribute(name, type, H5::DataSpace(H5S_SCALAR));
-    attr.write(type, value);
-}
 
 void writeStringArrayAttr(H5::H5Object& obj, const std::string& name, const std::vector<std::string>& values)
 {
@@ -87,11 +77,6 @@ std::vector<int64_t> dimsOf(const H5::DataSet& ds)
     return std::vector<int64_t>(dims.begin(), dims.end());
 }
 
-std::string h5What(const H5::Exception& e)
-{
-    return e.getDetailMsg().empty() ? std::string("HDF5 error") : e.getDetailMsg();
-}
-
 void checkExists(const std::string& path)
 {
     if (!std::filesystem::exists(path))
@@ -108,8 +93,8 @@ void writeDataset(const std::string& path, const std::string& task, const std::v
     try {
         H5::Exception::dontPrint();
         H5::H5File file(path, H5F_ACC_TRUNC);
-        writeStringAttr(file, "format", "mergelab-dataset-1");
-        writeStringAttr(file, "task", task);
+        writeHdf5StringAttribute(file, "format", "mergelab-dataset-1");
+        writeHdf5StringAttribute(file, "task", task);
         writeStringArrayAttr(file, "class_names", classNames);
         if (!mean.empty())
             writeDoubleArrayAttr(file, "mean", mean);
@@ -138,7 +123,7 @@ void writeDataset(const std::string& path, const std::string& task, const std::v
             ls.write(labels.data_ptr(), H5::PredType::NATIVE_INT64);
         }
     } catch (const H5::Exception& e) {
-        throw IoError(path, {}, "cannot write dataset: " + h5What(e));
+        throw IoError(path, {}, "cannot write dataset: " + hdf5ErrorText(e));
     }
 }
 
@@ -192,7 +177,7 @@ DatasetInfo readDatasetInfo(const std::string& path)
             info.floatImages = isFloat;
         }
     } catch (const H5::Exception& e) {
-        throw FormatError(path, {}, (where.empty() ? std::string() : where + ": ") + "not a readable dataset: " + h5What(e));
+        throw FormatError(path, {}, (where.empty() ? std::string() : where + ": ") + "not a readable dataset: " + hdf5ErrorText(e));
     }
     if (info.splitSizes.empty())
         throw FormatError(path, {}, "no /train, /val or /test group");
@@ -237,7 +222,7 @@ LabeledImages readSplit(const std::string& path, const std::string& split, int64
         H5::DataSpace lMem(1, &lcount);
         labels.read(out.labels.data_ptr(), H5::PredType::NATIVE_INT64, lMem, lSpace);
     } catch (const H5::Exception& e) {
-        throw FormatError(path, "/" + split, "cannot read: " + h5What(e));
+        throw FormatError(path, "/" + split, "cannot read: " + hdf5ErrorText(e));
     }
     const int64_t classes = static_cast<int64_t>(info.classNames.size());
     if (classes > 0 && n > 0) {

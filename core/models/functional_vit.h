@@ -1,21 +1,19 @@
-// core/datamerge: merges that learn from data (Fisher, RegMean, AdaMerging, WEMoE) on the native
-// CLIP ViT. They need a forward pass whose weights are supplied from outside (built
-// differentiably from task vectors, or per sample), which LibTorch modules do not offer: this file
-// mirrors core/models/clip_vit.cpp as a function of a name -> tensor map, with two hooks.
+// The native CLIP ViT as a function of a name -> tensor map. The learned merges (core/datamerge)
+// need a forward pass whose weights are supplied from outside (built differentiably from task
+// vectors, or per sample), which LibTorch modules do not offer: this file mirrors
+// models/clip_vit.cpp that way, with two hooks.
 #pragma once
 
+#include "io/tensor_map.h"
 #include "models/clip_vit.h"
 
 #include <ATen/core/Tensor.h>
 
 #include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
 namespace mergelab {
-
-using TensorMap = std::map<std::string, at::Tensor>;
 
 // Optional hooks into vitForward (forward hooks do not exist in LibTorch).
 struct VitHooks {

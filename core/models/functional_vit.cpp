@@ -1,5 +1,5 @@
 // Functional CLIP ViT: the computation of core/models/clip_vit.cpp on an external tensor map.
-#include "datamerge/functional_vit.h"
+#include "models/functional_vit.h"
 
 #include "common/error.h"
 

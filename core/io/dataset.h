@@ -1,4 +1,5 @@
-// core/eval: evaluators (classification accuracy) and the HDF5 classification dataset format.
+// The HDF5 classification dataset format (docs/formats.md, "Datasets (HDF5)"): evaluation and
+// learned-merge data.
 #pragma once
 
 #include <ATen/core/Tensor.h>

@@ -1,6 +1,6 @@
 // The HDF5 dataset layout: round trip, h5py-compatible attributes, limits, bad files.
 #include "common/error.h"
-#include "eval/dataset.h"
+#include "io/dataset.h"
 #include "io/hdf5_common.h"
 
 #include <ATen/ATen.h>

@@ -1,12 +1,12 @@
-// A hand-checkable project for evaluator tests: a tiny ViT whose visual_projection is zero, so
-// every embedding is 0 and every prediction is argmax(head bias) = class 1. Accuracy is then the
-// share of label 1, counted by hand from the labels below.
+// tests/support: a hand-checkable project for evaluator tests (eval, CLI, GUI): a tiny ViT whose
+// visual_projection is zero, so every embedding is 0 and every prediction is argmax(head bias) =
+// class 1. Accuracy is then the share of label 1, counted by hand from the labels below.
 #pragma once
 
-#include "eval/dataset.h"
-#include "io/checkpoint_writer.h"
+#include "tensor_files.h"
+
+#include "io/dataset.h"
 #include "io/model_set.h"
-#include "io/torch_tensor.h"
 #include "models/clip_vit.h"
 
 #include <ATen/ATen.h>
@@ -21,21 +21,7 @@ namespace evalfixture {
 inline const std::vector<int64_t> kTestLabels = {1, 0, 1, 2, 1};
 inline const std::vector<int64_t> kValLabels = {2, 2, 1, 0};
 
-inline void writeTensors(const std::string& path, const std::map<std::string, at::Tensor>& tensors)
-{
-    std::vector<mergelab::TensorData> data;
-    std::vector<mergelab::TensorInfo> plan;
-    for (const auto& [name, t] : tensors) {
-        data.push_back(mergelab::fromTorch(name, t.contiguous(), mergelab::DType::F32));
-        plan.push_back(data.back().info());
-    }
-    mergelab::WriteOptions options;
-    options.format = "safetensors";
-    auto writer = mergelab::CheckpointWriter::create(path, plan, options);
-    for (const auto& d : data)
-        writer->write(d);
-    writer->commit();
-}
+using testsupport::writeTensors;
 
 // Writes config.json, base.safetensors, heads.safetensors, t.h5 and p.mergelab.json into dir;
 // returns the project path.

@@ -1,24 +1,12 @@
 // A tiny random CLIP ViT set for the datamerge tests: base, T fine-tunes (base + noise), heads, inputs.
 #pragma once
 
+#include "tiny_vit.h" // tests/support
+
 #include "datamerge/data_merge_inputs.h"
 #include "models/clip_vit.h"
 
 #include <ATen/ATen.h>
-
-inline mergelab::ClipVisionConfig tinyVitConfig()
-{
-    mergelab::ClipVisionConfig c;
-    c.hiddenSize = 16;
-    c.intermediateSize = 32;
-    c.numHiddenLayers = 2;
-    c.numAttentionHeads = 2;
-    c.imageSize = 8;
-    c.patchSize = 4;
-    c.numChannels = 3;
-    c.projectionDim = 8;
-    return c;
-}
 
 // T fine-tunes of a random base; task i has `samples` random inputs and a random 4-class head.
 inline mergelab::DataMergeInputs tinyInputs(int64_t tasks, int64_t samples, uint64_t seed = 1, double noise = 0.05)

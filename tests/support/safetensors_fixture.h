@@ -1,5 +1,5 @@
-// Writes small safetensors files byte by byte from the format's definition (8-byte little-endian
-// header length, JSON header, data), independently of MergeLab's own writer. Test helper.
+// tests/support: writes small safetensors files byte by byte from the format's definition (8-byte little-endian
+// header length, JSON header, data), independently of MergeLab's own writer (widget and GUI tests).
 #pragma once
 
 #include <QByteArray>
