@@ -5,15 +5,9 @@
 #include "common/error.h"
 #include "io/checkpoint.h"
 #include "moe/btx_router.h"
-#include "moe/expert_grouping.h"
-#include "moe/expert_merge.h"
-#include "moe/expert_outputs.h"
+#include "moe/expert_merge_job.h"
 #include "moe/expert_report.h"
-#include "moe/expert_similarity.h"
 #include "moe/moe_layout.h"
-#include "moe/moe_vit.h"
-
-#include <ATen/ops/cat.h>
 
 #include <cstdio>
 #include <fstream>
@@ -25,22 +19,14 @@ namespace mergelab::cli {
 namespace {
 
 struct ExpertsArgs {
-    std::string path;
-    int layer = -1;
-    std::string by = "weights";
-    std::vector<std::string> data; // calibration datasets (images of all of them are used)
-    int64_t calibration = 64;
+    ExpertMergeSpec spec; // flags bound to its fields; its defaults are the ones --help shows
+    std::string by = expertGroupingName(ExpertMergeSpec().by);
+    std::string average = ExpertMergeSpec().usageWeighted ? "usage" : "plain";
+    std::string router = "auto"; // ExpertMergeSpec::router unset: the core decides
     std::string evaluate;
     int64_t evalLimit = 500;
     std::string json;
-    int mergeTo = 0;
-    double threshold = 0;
-    std::string average = "plain";
-    std::string router = "auto";
-    std::string output;
     bool layoutOnly = false;
-    bool dropLeastUsed = false;
-    uint64_t seed = 0;
     bool quiet = false;
 };
 
@@ -58,102 +44,48 @@ void writeJson(const std::string& path, const nlohmann::json& j)
         throw IoError(path, {}, "write failed: " + systemErrorText(errno));
 }
 
+// The flags as the core's spec: the spec checks them, the job decides and runs.
+ExpertMergeSpec specOf(const ExpertsArgs& args)
+{
+    ExpertMergeSpec spec = args.spec;
+    spec.by = parseExpertGrouping(args.by);
+    spec.usageWeighted = args.average == "usage";
+    if (args.router != "auto")
+        spec.router = parseRouterRule(args.router);
+    return spec;
+}
+
 int runExperts(const ExpertsArgs& args)
 {
-    const bool byOutputs = args.by == "outputs";
-    if (args.by == "random" && args.mergeTo == 0)
-        throw InputError("--by random is a baseline for --merge-to K");
-    if (args.dropLeastUsed && (args.mergeTo == 0 || args.data.empty()))
-        throw InputError("--drop-least-used needs --merge-to K and --data (usage is measured by routing calibration images)");
-    if (args.dropLeastUsed && args.by == "random")
-        throw InputError("--drop-least-used and --by random are different baselines; choose one");
-    if (byOutputs && args.data.empty())
-        throw InputError("--by outputs needs calibration images: give --data DATASET.h5");
-    if (args.mergeTo > 0 && args.output.empty())
-        throw InputError("--merge-to needs -o OUT");
-    if (!args.evaluate.empty() && args.mergeTo == 0)
+    const ExpertMergeSpec spec = specOf(args);
+    if (!args.evaluate.empty() && spec.targetExperts == 0)
         throw InputError("--evaluate is for --merge-to K (accuracy before and after)");
-    if (args.mergeTo == 0 && !args.output.empty())
-        throw InputError("-o is for --merge-to K");
-    if (args.mergeTo < 0)
-        throw InputError("--merge-to " + std::to_string(args.mergeTo) + " is out of range (expected 1..experts)");
-
-    const auto checkpoint = Checkpoint::open(args.path);
-    const MoeLayout layout = detectMoeLayout(*checkpoint);
-    std::cout << describeMoeLayout(layout);
-    if (args.layoutOnly)
+    spec.validate();
+    if (args.layoutOnly) {
+        std::cout << describeMoeLayout(detectMoeLayout(*Checkpoint::open(spec.input)));
         return kExitOk;
-    if (args.mergeTo > layout.numExperts)
-        throw InputError(args.path, {},
-                         "--merge-to " + std::to_string(args.mergeTo) + " is out of range (the model has " +
-                             std::to_string(layout.numExperts) + " experts per layer; expected 1.." +
-                             std::to_string(layout.numExperts) + ")");
+    }
 
-    // Data-centric analysis needs MergeLab's forward pass, which exists for the MoE ViT.
-    if (!args.data.empty() && layout.family != MoeFamily::MoeVit)
-        throw InputError(args.path, {},
-                         std::string("--data: expert outputs need a forward pass, which MergeLab has for the "
-                                     "MoE ViT only (this is ") +
-                             moeFamilyName(layout.family) + "); use --by weights");
-
+    ExpertMergeJob job(spec);
     TerminalProgress progress(args.quiet);
-    auto sims = analyzeExpertRedundancy(*checkpoint, layout, args.layer, progress, interruptToken());
-    DataCentricRedundancy data;
-    if (!args.data.empty()) {
-        auto model = loadMoeVit(args.path);
-        std::vector<at::Tensor> parts;
-        for (const std::string& file : args.data)
-            parts.push_back(calibrationImages(file, args.calibration));
-        const at::Tensor images = at::cat(parts);
-        data = dataCentricRedundancy(*model, images, 16, 8192, progress, interruptToken());
-        for (ExpertSimilarity& s : sims) {
-            const ExpertSimilarity& d = data.layers.at(s.layer);
-            s.outputs = d.outputs;
-            s.usage = d.usage;
-            s.coSelection = d.coSelection;
-        }
-    }
+    job.run(progress, interruptToken());
     progress.finish();
-    auto layers = clusterExperts(sims, args.mergeTo, args.threshold, byOutputs);
-    // The baselines replace the similarity groups (the similarities and tree are still reported).
-    for (LayerRedundancy& l : layers) {
-        if (args.by == "random")
-            l.groups = randomExpertGroups(l.similarity.numExperts, args.mergeTo, args.seed + uint64_t(l.similarity.layer));
-        else if (args.dropLeastUsed)
-            l.groups = mostUsedExperts(l.similarity.usage, args.mergeTo);
-    }
+    const ExpertMergeOutcome& outcome = job.outcome();
+    std::cout << describeMoeLayout(outcome.layout);
     if (args.json != "-")
-        std::cout << formatExpertReport(layers);
-    nlohmann::json report = expertReportJson(args.path, layout, layers);
+        std::cout << formatExpertReport(outcome.layers);
+    nlohmann::json report = expertReportJson(spec.input, outcome.layout, outcome.layers);
 
-    if (args.mergeTo > 0) {
-        ExpertMergeOptions options;
-        options.targetExperts = args.mergeTo;
-        options.usageWeighted = args.average == "usage";
-        options.dropUngrouped = args.dropLeastUsed;
-        // auto: the least-squares log-sum-exp fit on recorded router inputs when there is data (it keeps
-        // the routing mass, docs/moe.md); without data it would equal the mean, so use the mean.
-        options.router = parseRouterRule(args.router != "auto" ? args.router : args.data.empty() ? "mean" : "lse");
-        if (args.dropLeastUsed) // kept experts keep their own router rows
-            options.router = RouterRule::Mean;
-        for (const LayerRedundancy& l : layers) { // reuse the groups shown above
-            options.groups[l.similarity.layer] = l.groups;
-            if (!l.similarity.usage.empty())
-                options.usage[l.similarity.layer] = l.similarity.usage;
-        }
-        options.routerInputs = data.routerInputs;
-        TerminalProgress mergeProgress(args.quiet);
-        const ExpertMergeResult result =
-            mergeExperts(*checkpoint, layout, options, args.output, mergeProgress, interruptToken());
-        mergeProgress.finish();
+    if (outcome.merged) {
+        const ExpertMergeResult& result = outcome.merge;
         if (args.json != "-")
-            std::cout << formatMergeResult(result, options.router);
-        addMergeToJson(report, result, options.router);
+            std::cout << formatMergeResult(result, outcome.router);
+        addMergeToJson(report, result, outcome.router);
         if (!args.evaluate.empty()) {
             // Accuracy retained: the MoE ViT before and after merging, on the project's tasks.
             TerminalProgress evalProgress(args.quiet);
             const EvalResult before =
-                evaluateMoeVit(args.path, args.evaluate, "test", args.evalLimit, evalProgress, interruptToken());
+                evaluateMoeVit(spec.input, args.evaluate, "test", args.evalLimit, evalProgress, interruptToken());
             const EvalResult after =
                 evaluateMoeVit(result.path, args.evaluate, "test", args.evalLimit, evalProgress, interruptToken());
             evalProgress.finish();
@@ -181,37 +113,40 @@ const bool registered = registerVerb("experts", [](CLI::App& app) {
     CLI::App* sub = app.add_subcommand(
         "experts", "Mixture-of-Experts checkpoints: layout, expert similarity and merge tree per layer, and "
                    "merging similar experts to prune (--merge-to K -o OUT).");
-    sub->add_option("path", args->path, "MoE checkpoint (file or Hugging Face folder)")->required();
-    sub->add_option("--layer", args->layer, "Only this MoE layer (block index)")->check(CLI::NonNegativeNumber);
+    sub->add_option("path", args->spec.input, "MoE checkpoint (file or Hugging Face folder)")->required();
+    sub->add_option("--layer", args->spec.layer, "Only this MoE layer (block index)")->check(CLI::NonNegativeNumber);
     sub->add_option("--by", args->by,
                     "Group by similarity of 'weights' (model-centric) or 'outputs' (data-centric), or 'random' "
                     "groups (a baseline for --merge-to; --seed)")
+        ->capture_default_str()
         ->check(CLI::IsMember({"weights", "outputs", "random"}));
-    sub->add_option("--seed", args->seed, "Seed of --by random (layer L uses seed + L)")->default_val(0);
-    sub->add_flag("--drop-least-used", args->dropLeastUsed,
+    sub->add_option("--seed", args->spec.seed, "Seed of --by random (layer L uses seed + L)")->capture_default_str();
+    sub->add_flag("--drop-least-used", args->spec.dropLeastUsed,
                   "Baseline for --merge-to K: keep each layer's K most used experts (usage from --data) and drop "
                   "the others instead of merging");
-    sub->add_option("--data", args->data, "Calibration images (HDF5 dataset; repeat to mix several, --calibration from each) for --by "
+    sub->add_option("--data", args->spec.calibrationData, "Calibration images (HDF5 dataset; repeat to mix several, --calibration from each) for --by "
                     "outputs, usage, router fit")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-    sub->add_option("--calibration", args->calibration, "Calibration images used from --data")
-        ->default_val(64)
+    sub->add_option("--calibration", args->spec.calibrationImages, "Calibration images used from --data")
+        ->capture_default_str()
         ->check(CLI::PositiveNumber);
     sub->add_option("--evaluate", args->evaluate, "Project whose tasks to evaluate the MoE ViT on, before and "
                                                   "after --merge-to");
     sub->add_option("--eval-limit", args->evalLimit, "Test samples per task for --evaluate")->default_val(500);
     sub->add_option("--json", args->json, "Write the JSON report here ('-': stdout, instead of the text)");
-    sub->add_option("--threshold", args->threshold, "Show groups of experts with similarity >= this")
+    sub->add_option("--threshold", args->spec.threshold, "Show groups of experts with similarity >= this")
         ->check(CLI::Range(0.0, 1.0));
-    sub->add_option("--merge-to", args->mergeTo, "Merge each layer's experts into K groups (needs -o)");
+    sub->add_option("--merge-to", args->spec.targetExperts, "Merge each layer's experts into K groups (needs -o)");
     sub->add_option("--average", args->average, "Expert weights of a group: 'plain' or 'usage'-weighted average")
+        ->capture_default_str()
         ->check(CLI::IsMember({"plain", "usage"}));
     sub->add_option("--router", args->router,
                     "Router rows of a group: 'mean', 'usage'-weighted, 'lse' (least-squares fit of the group's "
                     "log-sum-exp logit on router inputs), or 'auto' (lse with --data, else mean)")
+        ->capture_default_str()
         ->check(CLI::IsMember({"auto", "mean", "usage", "lse"}));
-    sub->add_option("-o,--output", args->output, "Output checkpoint for --merge-to (folder: config.json updated)");
+    sub->add_option("-o,--output", args->spec.output, "Output checkpoint for --merge-to (folder: config.json updated)");
     sub->add_flag("--layout", args->layoutOnly, "Only print the MoE layout");
     sub->add_flag("-q,--quiet", args->quiet, "No progress bar");
     return std::function<int()>([args] { return runExperts(*args); });

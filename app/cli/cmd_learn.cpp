@@ -11,9 +11,10 @@
 #include <ATen/ATen.h>
 #include <nlohmann/json.hpp>
 
-#include <chrono>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 
 namespace mergelab::cli {
@@ -25,18 +26,12 @@ struct LearnArgs {
     std::string method = "wemoe";
     std::string output;
     std::string split; // "" = the method's default
-    int64_t samples = -1;
-    int64_t steps = -1;
-    double learningRate = -1;
-    int64_t batch = -1;
-    uint64_t seed = 0;
-    double alpha = 0.9;
-    double lambda = 0.3;
-    std::string fisherLabel = "sample";
+    std::map<std::string, double> values; // the parameters given as flags
     std::string evalSplit;
     int64_t evalLimit = -1;
     std::string report;
     int workers = 0;
+    bool dryRun = false;
     bool quiet = false;
 };
 
@@ -85,52 +80,28 @@ void writeReport(const std::string& path, const DataMergeJob& job, DataMergeMeth
 
 int runLearn(const LearnArgs& args)
 {
-    const auto method = parseDataMergeMethod(args.method);
-    if (!method)
-        throw InputError("unknown method \"" + args.method +
-                         "\" (fisher, regmean, adamerging, adamerging-layerwise, wemoe)");
+    DataMergeSpec spec = dataMergeSpecFor(args.method);
+    spec.split = args.split;
+    spec.values = args.values;
+    spec.output = args.output;
+    spec.workers = args.workers;
+    spec.validate();
+    if (args.dryRun) {
+        std::cout << spec.resolvedJson() << std::endl;
+        return kExitOk;
+    }
+    const DataMergeMethod method = spec.method;
     const ModelSet set = ModelSet::load(args.project);
-    const std::string split = args.split.empty() ? defaultDataSplit(*method) : args.split;
-    // Fisher / RegMean read `samples` per task; the learned merges adapt on up to `samples` inputs.
-    const int64_t defaultSamples = *method == DataMergeMethod::Fisher || *method == DataMergeMethod::RegMean ? 256 : -1;
-    const int64_t samples = args.samples > 0 ? args.samples : defaultSamples;
-    auto inputs = std::make_shared<DataMergeInputs>(loadDataMergeInputs(set, split, samples));
 
-    DataMergeRequest request;
-    request.method = *method;
-    request.output = args.output;
-    request.fisher.label = args.fisherLabel;
-    request.fisher.seed = args.seed;
-    if (samples > 0) {
-        request.fisher.samplesPerTask = samples;
-        request.regmean.samplesPerTask = samples;
-    }
-    request.regmean.alpha = args.alpha;
-    request.ada.initLambda = args.lambda;
-    request.wemoe.model.initLambda = args.lambda;
-    for (TrainOptions* t : {&request.ada.train, &request.wemoe.train}) {
-        if (args.steps >= 0)
-            t->steps = args.steps;
-        if (args.learningRate > 0)
-            t->learningRate = args.learningRate;
-        if (args.batch > 0)
-            t->batchSize = args.batch;
-        t->seed = args.seed;
-        t->workers = args.workers;
-    }
-    request.fisher.workers = args.workers;
-
-    const auto start = std::chrono::steady_clock::now();
-    DataMergeJob job(inputs, request);
+    DataMergeJob job(set, spec);
     TerminalProgress progress(args.quiet);
     job.run(progress, interruptToken());
     progress.finish();
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::cerr << dataMergeMethodName(*method) << ": " << seconds << " s" << (args.output.empty() ? "" : ", wrote " + args.output)
+    const double seconds = job.seconds(); // the merge itself, without loading
+    std::cerr << dataMergeMethodName(method) << ": " << seconds << " s" << (args.output.empty() ? "" : ", wrote " + args.output)
               << std::endl;
     if (!args.report.empty())
-        writeReport(args.report, job, *method, seconds, *inputs);
-    inputs.reset();
+        writeReport(args.report, job, method, seconds, *job.inputs());
 
     if (args.evalSplit.empty())
         return kExitOk;
@@ -143,10 +114,10 @@ int runLearn(const LearnArgs& args)
         result.split = args.evalSplit;
     } else {
         Evaluator evaluator(set, args.evalSplit, args.evalLimit);
-        result = evaluator.evaluateTensors(job.merged(), dataMergeMethodName(*method), evalProgress, interruptToken());
+        result = evaluator.evaluateTensors(job.merged(), dataMergeMethodName(method), evalProgress, interruptToken());
     }
     evalProgress.finish();
-    result.checkpoint = args.output.empty() ? dataMergeMethodName(*method) : args.output;
+    result.checkpoint = args.output.empty() ? dataMergeMethodName(method) : args.output;
     std::cout << result.toJson() << std::endl;
     return kExitOk;
 }
@@ -162,19 +133,26 @@ const bool registered = registerVerb("learn-merge", [](CLI::App& app) {
         ->default_val("wemoe");
     sub->add_option("-o,--output", args->output, "Merged .safetensors file (wemoe: a folder)");
     sub->add_option("--split", args->split, "Dataset split the method reads (default: train for fisher/regmean, test otherwise)");
-    sub->add_option("--samples", args->samples, "Inputs per task (default: 256 for fisher/regmean, all otherwise)");
-    sub->add_option("--steps", args->steps, "Training steps (default: 100 adamerging, 1000 wemoe)");
-    sub->add_option("--lr", args->learningRate, "Adam learning rate (default: 1e-3 adamerging, 1e-4 wemoe)");
-    sub->add_option("--batch", args->batch, "Inputs per task and step (default 16)");
-    sub->add_option("--seed", args->seed, "Seed (Fisher labels, batches, router init)")->default_val(0);
-    sub->add_option("--alpha", args->alpha, "RegMean off-diagonal scale")->default_val(0.9)->check(CLI::Range(0.0, 1.0));
-    sub->add_option("--lambda", args->lambda, "Initial / task-arithmetic coefficient")->default_val(0.3);
-    sub->add_option("--fisher-label", args->fisherLabel, "sample (y ~ p(y|x), default) | argmax")->default_val("sample");
+    // One flag per parameter of the learned merges; help and defaults from the spec's table.
+    for (const std::string& name : dataMergeParamNames()) {
+        if (name == "fisher_argmax")
+            continue; // --fisher-label below
+        std::string flag = "--" + name;
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        sub->add_option_function<double>(
+            flag, [args, name](const double& v) { args->values[name] = v; }, dataMergeParamHelp(name));
+    }
+    sub->add_option_function<std::string>(
+           "--fisher-label",
+           [args](const std::string& v) { args->values["fisher_argmax"] = v == "argmax" ? 1 : 0; },
+           "sample (y ~ p(y|x), default) | argmax")
+        ->check(CLI::IsMember({"sample", "argmax"}));
     sub->add_option("--eval", args->evalSplit, "Evaluate the result on this split and print JSON");
     sub->add_option("--eval-limit", args->evalLimit, "Samples per task for --eval (default: all)");
     sub->add_option("--report", args->report,
                     "Write JSON: loss and coefficients per step, final lambdas, WEMoE mean routing per task");
     sub->add_option("--workers", args->workers, "Tasks computed side by side per step (default 0: one per core)");
+    sub->add_flag("--dry-run", args->dryRun, "Print the merge's spec with every default filled in (JSON) and exit");
     sub->add_flag("-q,--quiet", args->quiet, "No progress bar");
     return std::function<int()>([args] { return runLearn(*args); });
 });

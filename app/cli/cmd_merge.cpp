@@ -110,9 +110,9 @@ Recipe buildRecipe(const MergeArgs& a)
 int runDataMerge(const Recipe& recipe, const MergeArgs& a)
 {
     const ModelSet set = dataMergeProject(recipe);
-    const DataMergeRequest request = dataMergeRequest(recipe, a.output);
-    const std::string split = dataMergeSplit(recipe);
-    const int64_t samples = dataMergeSamples(recipe);
+    const DataMergeSpec spec = dataMergeSpec(recipe, a.output);
+    const std::string split = spec.resolvedSplit();
+    const int64_t samples = spec.samplesPerTask();
     if (a.dryRun) {
         std::printf("%s on %zu fine-tunes of %s, %s split, %s per task\n", recipe.method.c_str(), set.models.size(),
                     set.base.path.c_str(), split.c_str(),
@@ -121,8 +121,7 @@ int runDataMerge(const Recipe& recipe, const MergeArgs& a)
     }
     if (a.output.empty())
         throw InputError("-o OUT is required (or --dry-run)");
-    auto inputs = std::make_shared<DataMergeInputs>(loadDataMergeInputs(set, split, samples));
-    DataMergeJob job(inputs, request);
+    DataMergeJob job(set, spec);
     TerminalProgress progress(a.quiet);
     job.run(progress, interruptToken());
     progress.finish();

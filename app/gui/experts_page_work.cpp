@@ -3,7 +3,7 @@
 #include "common/error.h"
 #include "io/checkpoint.h"
 #include "moe/btx_router.h"
-#include "moe/expert_similarity.h"
+#include "moe/expert_merge_job.h"
 
 #include <QCoreApplication>
 
@@ -21,11 +21,14 @@ GuiJobRunner::Work expertsAnalysisWork(const QStringList& candidates, bool quiet
                 tried += (tried.empty() ? "" : ", ") + path.toStdString();
                 continue;
             }
+            ExpertMergeSpec spec; // analysis only: no K
+            spec.input = path.toStdString();
+            ExpertMergeJob job(spec);
+            job.run(progress, cancel);
             ExpertsAnalysis analysis;
             analysis.path = path;
-            analysis.layout = *layout;
-            const auto sims = analyzeExpertRedundancy(*checkpoint, *layout, -1, progress, cancel);
-            analysis.layers = clusterExperts(sims, 0, 0);
+            analysis.layout = job.outcome().layout;
+            analysis.layers = job.outcome().layers;
             return QVariant::fromValue(analysis);
         }
         if (quietIfNone)
@@ -39,14 +42,17 @@ GuiJobRunner::Work expertsMergeWork(const QString& input, const QString& output,
                                     int64_t evalLimit)
 {
     return [=](Progress& progress, const CancelToken& cancel) -> QVariant {
-        ExpertMergeOptions options;
-        options.targetExperts = k;
-        ExpertMergeJob job(input.toStdString(), output.toStdString(), options);
+        // The page asks for K; everything else (grouping, router rule) is the spec's default, as
+        // for `mergelab-cli experts INPUT --merge-to K -o OUTPUT`.
+        ExpertMergeSpec spec;
+        spec.input = input.toStdString();
+        spec.targetExperts = k;
+        spec.output = output.toStdString();
+        ExpertMergeJob job(spec);
         job.run(progress, cancel);
         ExpertsMergeOutcome outcome;
         outcome.merge = job.result();
-        const auto checkpoint = Checkpoint::open(input.toStdString());
-        if (detectMoeLayout(*checkpoint).family != MoeFamily::MoeVit) {
+        if (job.outcome().layout.family != MoeFamily::MoeVit) {
             outcome.evaluationNote = QCoreApplication::translate("ExpertsPage", "MergeLab can evaluate the MoE ViT only");
         } else if (projectPath.isEmpty()) {
             outcome.evaluationNote = QCoreApplication::translate("ExpertsPage", "open a project with tasks to measure accuracy");

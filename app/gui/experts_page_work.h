@@ -37,7 +37,8 @@ struct ExpertsMergeOutcome {
 // the job then returns an empty QVariant.
 GuiJobRunner::Work expertsAnalysisWork(const QStringList& candidates, bool quietIfNone = false);
 
-// Job body: merges every layer's experts to k groups (weight similarity) into `output`; then, when
+// Job body: merges every layer's experts to k groups into `output` with the core's ExpertMergeJob
+// and the spec's defaults for the rest (grouping by weight similarity, router rule); then, when
 // the input is an MoE ViT and `projectPath` has evaluable tasks, the accuracy before and after on
 // the first `evalLimit` test samples of each task.
 GuiJobRunner::Work expertsMergeWork(const QString& input, const QString& output, int k, const QString& projectPath,

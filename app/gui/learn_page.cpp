@@ -17,32 +17,62 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 
 namespace mergelab::gui {
 
 namespace {
 const char* kChannel = "learn";
 
-QSpinBox* spin(QWidget* parent, int lo, int hi, int value, const QString& name)
+QSpinBox* spin(QWidget* parent, const QString& name)
 {
     auto* s = new QSpinBox(parent);
-    s->setRange(lo, hi);
-    s->setValue(value);
     s->setAccessibleName(name);
     return s;
 }
 
-QDoubleSpinBox* doubleSpin(QWidget* parent, double lo, double hi, double value, int decimals, const QString& name)
+QDoubleSpinBox* doubleSpin(QWidget* parent, int decimals, const QString& name)
 {
     auto* s = new QDoubleSpinBox(parent);
-    s->setRange(lo, hi);
     s->setDecimals(decimals);
     s->setSingleStep(std::pow(10.0, -decimals + 1));
-    s->setValue(value);
     s->setAccessibleName(name);
     return s;
+}
+
+// The core's ranges clamped to what a QSpinBox holds.
+int toSpin(double v)
+{
+    return static_cast<int>(std::clamp(v, static_cast<double>(std::numeric_limits<int>::min()),
+                                       static_cast<double>(std::numeric_limits<int>::max())));
+}
+
+// Range from the core's table for the method; the value becomes the method's default unless the
+// user had changed it from the previous method's default (`before`).
+void applyParam(QSpinBox* box, const LearnParam& p, const LearnParam& before)
+{
+    box->setEnabled(p.used);
+    if (!p.used)
+        return;
+    const bool keep = before.used && box->value() != toSpin(before.defaultValue);
+    box->setRange(toSpin(p.minExclusive ? p.minValue + 1 : p.minValue), toSpin(p.maxValue));
+    if (!keep)
+        box->setValue(toSpin(p.defaultValue));
+}
+
+void applyParam(QDoubleSpinBox* box, const LearnParam& p, const LearnParam& before)
+{
+    box->setEnabled(p.used);
+    if (!p.used)
+        return;
+    const double step = std::pow(10.0, -box->decimals());
+    const bool keep = before.used && std::abs(box->value() - before.defaultValue) > step / 2;
+    box->setRange(p.minExclusive ? p.minValue + step : p.minValue, p.maxValue);
+    if (!keep)
+        box->setValue(p.defaultValue);
 }
 
 QColor taskColor(const ModelSet& set, int index)
@@ -71,26 +101,29 @@ LearnPage::LearnPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_j
     m_method->addItem(tr("WEMoE (weight-ensembling MoE)"), QStringLiteral("wemoe"));
     m_method->setCurrentIndex(2);
     form->addRow(tr("Method"), m_method);
-    m_samples = spin(side, 1, 100000, 256, tr("Samples per task"));
-    m_samples->setToolTip(tr("Fisher / RegMean: training inputs per task"));
+    // Ranges and values come from the core's parameter table (onMethodChanged).
+    m_samples = spin(side, tr("Samples per task"));
     form->addRow(tr("Samples"), m_samples);
-    m_steps = spin(side, 0, 100000, 100, tr("Training steps"));
+    m_steps = spin(side, tr("Training steps"));
     form->addRow(tr("Steps"), m_steps);
-    m_learningRate = doubleSpin(side, 1e-6, 1.0, 1e-3, 6, tr("Learning rate"));
+    m_learningRate = doubleSpin(side, 6, tr("Learning rate"));
     form->addRow(tr("Learning rate"), m_learningRate);
-    m_batch = spin(side, 1, 4096, 16, tr("Batch per task"));
+    m_batch = spin(side, tr("Batch per task"));
     form->addRow(tr("Batch per task"), m_batch);
-    m_seed = spin(side, 0, 1000000, 0, tr("Seed"));
+    m_seed = spin(side, tr("Seed"));
     form->addRow(tr("Seed"), m_seed);
-    m_alpha = doubleSpin(side, 0, 1, 0.9, 2, tr("RegMean alpha"));
+    m_alpha = doubleSpin(side, 2, tr("RegMean alpha"));
     m_alpha->setToolTip(tr("RegMean: off-diagonal entries of each Gram matrix are scaled by alpha"));
     form->addRow(tr("α (RegMean)"), m_alpha);
-    m_lambda = doubleSpin(side, 0, 2, 0.3, 2, tr("Initial lambda"));
+    m_lambda = doubleSpin(side, 2, tr("Initial lambda"));
     m_lambda->setToolTip(tr("AdaMerging: initial coefficients; WEMoE: task-arithmetic λ and initial routing"));
     form->addRow(tr("λ"), m_lambda);
-    m_validateEvery = spin(side, 0, 10000, 10, tr("Validate every N steps"));
+    // How often the chart gets validation points: a view choice, not a merge parameter.
+    m_validateEvery = spin(side, tr("Validate every N steps"));
+    m_validateEvery->setRange(0, 10000);
+    m_validateEvery->setValue(10);
     form->addRow(tr("Validate every"), m_validateEvery);
-    m_validationSamples = spin(side, 1, 100000, 200, tr("Validation samples per task"));
+    m_validationSamples = spin(side, tr("Validation samples per task"));
     form->addRow(tr("Validation samples"), m_validationSamples);
     auto* buttons = new QHBoxLayout;
     m_run = new QPushButton(tr("&Run"), side);
@@ -195,15 +228,20 @@ LearnSettings LearnPage::settings() const
 {
     LearnSettings s;
     s.method = m_method->currentData().toString();
-    s.samples = m_samples->value();
-    s.steps = m_steps->value();
-    s.learningRate = m_learningRate->value();
-    s.batch = m_batch->value();
-    s.seed = m_seed->value();
-    s.alpha = m_alpha->value();
-    s.lambda = m_lambda->value();
+    // Only what the method uses; the spec resolves the rest.
+    auto take = [&s](auto& field, const char* name, auto value) {
+        if (learnParam(s.method, name).used)
+            field = value;
+    };
+    take(s.samples, "samples", m_samples->value());
+    take(s.steps, "steps", m_steps->value());
+    take(s.learningRate, "lr", m_learningRate->value());
+    take(s.batch, "batch", m_batch->value());
+    take(s.seed, "seed", m_seed->value());
+    take(s.alpha, "alpha", m_alpha->value());
+    take(s.lambda, "lambda", m_lambda->value());
     s.validateEvery = m_validateEvery->value();
-    s.validationSamples = m_validationSamples->value();
+    take(s.validationSamples, "validation_samples", m_validationSamples->value());
     return s;
 }
 
@@ -212,32 +250,44 @@ void LearnPage::setSettings(const LearnSettings& s)
     const int index = m_method->findData(s.method);
     if (index >= 0)
         m_method->setCurrentIndex(index);
-    m_samples->setValue(s.samples);
-    m_steps->setValue(s.steps);
-    m_learningRate->setValue(s.learningRate);
-    m_batch->setValue(s.batch);
-    m_seed->setValue(s.seed);
-    m_alpha->setValue(s.alpha);
-    m_lambda->setValue(s.lambda);
+    const QString method = m_method->currentData().toString();
+    // A field left unset takes the method's default; editors the method does not use stay as they are.
+    auto put = [&method](auto* box, const auto& field, const char* name) {
+        const LearnParam p = learnParam(method, name);
+        using Value = decltype(box->value());
+        if (field)
+            box->setValue(static_cast<Value>(*field));
+        else if (p.used)
+            box->setValue(static_cast<Value>(p.defaultValue));
+    };
+    put(m_samples, s.samples, "samples");
+    put(m_steps, s.steps, "steps");
+    put(m_learningRate, s.learningRate, "lr");
+    put(m_batch, s.batch, "batch");
+    put(m_seed, s.seed, "seed");
+    put(m_alpha, s.alpha, "alpha");
+    put(m_lambda, s.lambda, "lambda");
     m_validateEvery->setValue(s.validateEvery);
-    m_validationSamples->setValue(s.validationSamples);
+    put(m_validationSamples, s.validationSamples, "validation_samples");
 }
 
 void LearnPage::onMethodChanged()
 {
     const QString method = m_method->currentData().toString();
-    const bool closedForm = method == QStringLiteral("fisher") || method == QStringLiteral("regmean");
-    m_samples->setEnabled(closedForm);
-    for (QWidget* w : {static_cast<QWidget*>(m_steps), static_cast<QWidget*>(m_learningRate),
-                       static_cast<QWidget*>(m_batch), static_cast<QWidget*>(m_validateEvery),
-                       static_cast<QWidget*>(m_validationSamples), static_cast<QWidget*>(m_lambda)})
-        w->setEnabled(!closedForm);
-    m_alpha->setEnabled(method == QStringLiteral("regmean"));
-    // The papers' defaults: AdaMerging lr 1e-3 (500 steps), WEMoE lr 1e-4 (1000 steps).
-    if (method == QStringLiteral("wemoe") && m_learningRate->value() == 1e-3)
-        m_learningRate->setValue(1e-4);
-    else if (method.startsWith(QStringLiteral("adamerging")) && m_learningRate->value() == 1e-4)
-        m_learningRate->setValue(1e-3);
+    const QString before = m_editorsMethod;
+    m_editorsMethod = method;
+    auto apply = [&](auto* box, const char* name) { applyParam(box, learnParam(method, name), learnParam(before, name)); };
+    apply(m_samples, "samples");
+    apply(m_steps, "steps");
+    apply(m_learningRate, "lr");
+    apply(m_batch, "batch");
+    apply(m_seed, "seed");
+    apply(m_alpha, "alpha");
+    apply(m_lambda, "lambda");
+    apply(m_validationSamples, "validation_samples");
+    m_validateEvery->setEnabled(learnParam(method, "validation_samples").used);
+    m_samples->setSpecialValueText(m_samples->minimum() == 0 ? tr("all") : QString());
+    m_samples->setToolTip(learnParam(method, "samples").help);
 }
 
 bool LearnPage::run()

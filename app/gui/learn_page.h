@@ -68,6 +68,7 @@ private:
     quint64 m_generation = 0;
     quint64 m_job = 0;
     std::shared_ptr<const LearnOutcome> m_outcome;
+    QString m_editorsMethod; // the method whose defaults the editors hold
 
     QComboBox* m_method;
     QSpinBox* m_samples;

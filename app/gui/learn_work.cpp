@@ -3,66 +3,74 @@
 
 #include "common/error.h"
 #include "datamerge/data_merge_job.h"
+#include "datamerge/data_merge_spec.h"
 #include "eval/evaluator.h"
 
 namespace mergelab::gui {
 
+DataMergeSpec learnSpec(const LearnSettings& s)
+{
+    DataMergeSpec spec = dataMergeSpecFor(s.method.toStdString());
+    auto set = [&spec](const char* name, const auto& value) {
+        if (value)
+            spec.values[name] = static_cast<double>(*value);
+    };
+    set("samples", s.samples);
+    set("steps", s.steps);
+    set("lr", s.learningRate);
+    set("batch", s.batch);
+    set("seed", s.seed);
+    set("alpha", s.alpha);
+    set("lambda", s.lambda);
+    spec.validateEvery = s.validateEvery;
+    if (s.validationSamples)
+        spec.validationSamples = *s.validationSamples;
+    return spec;
+}
+
+LearnParam learnParam(const QString& method, const char* name)
+{
+    LearnParam p;
+    const auto m = parseDataMergeMethod(method.toStdString());
+    if (m && std::string(name) == "validation_samples") { // monitoring of the trained methods
+        p.used = findDataMergeParam(*m, "steps").has_value();
+        p.defaultValue = static_cast<double>(DataMergeSpec().validationSamples);
+        p.minValue = 1;
+        p.maxValue = 1e9;
+        return p;
+    }
+    const auto def = m ? findDataMergeParam(*m, name) : std::nullopt;
+    if (!def)
+        return p;
+    p.used = true;
+    p.defaultValue = def->defaultValue;
+    p.minValue = def->minValue;
+    p.maxValue = def->maxValue;
+    p.minExclusive = def->minExclusive;
+    p.help = QString::fromStdString(def->help);
+    return p;
+}
+
 GuiJobRunner::Work learnWork(const ModelSet& set, const LearnSettings& s, std::function<void(const LearnStep&)> onStep)
 {
     return [set, s, onStep](Progress& progress, const CancelToken& cancel) -> QVariant {
-        const auto method = parseDataMergeMethod(s.method.toStdString());
-        if (!method)
-            throw InputError("unknown learned merge \"" + s.method.toStdString() + "\"");
-        const bool closedForm = *method == DataMergeMethod::Fisher || *method == DataMergeMethod::RegMean;
-        progress.update(0, 0, "loading weights and data");
-        auto inputs = std::make_shared<DataMergeInputs>(
-            loadDataMergeInputs(set, defaultDataSplit(*method), closedForm ? s.samples : -1));
-        throwIfCancelled(cancel);
-
-        DataMergeRequest request;
-        request.method = *method;
-        request.fisher.samplesPerTask = s.samples;
-        request.fisher.seed = static_cast<uint64_t>(s.seed);
-        request.regmean.samplesPerTask = s.samples;
-        request.regmean.alpha = s.alpha;
-        request.ada.initLambda = s.lambda;
-        request.wemoe.model.initLambda = s.lambda;
-        std::shared_ptr<const std::vector<EvalTask>> validation;
-        if (!closedForm && s.validateEvery > 0) {
-            // Same task order as the training tasks (one per fine-tune).
-            std::vector<EvalTask> val;
-            const std::vector<EvalTask> all = loadEvalTasks(set, "val", s.validationSamples);
-            for (const EvalTask& t : inputs->tasks)
-                for (const EvalTask& v : all)
-                    if (v.name == t.name)
-                        val.push_back(v);
-            validation = std::make_shared<const std::vector<EvalTask>>(std::move(val));
-        }
-        for (TrainOptions* t : {&request.ada.train, &request.wemoe.train}) {
-            t->steps = s.steps;
-            t->learningRate = s.learningRate;
-            t->batchSize = s.batch;
-            t->seed = static_cast<uint64_t>(s.seed);
-            t->validation = validation;
-            t->validateEvery = s.validateEvery;
-            t->onStep = [onStep](const StepReport& r) {
-                LearnStep step;
-                step.step = static_cast<int>(r.step);
-                step.steps = static_cast<int>(r.steps);
-                step.loss = r.loss;
-                step.validation = r.validation;
-                step.routing = r.routing;
-                step.routingLayers = static_cast<int>(r.routingLayers);
-                if (onStep)
-                    onStep(step);
-            };
-        }
         auto outcome = std::make_shared<LearnOutcome>();
         outcome->method = s.method;
-        for (const EvalTask& t : inputs->tasks)
-            outcome->taskNames << QString::fromStdString(t.name);
-        outcome->job = std::make_shared<DataMergeJob>(inputs, request);
+        outcome->job = std::make_shared<DataMergeJob>(set, learnSpec(s));
+        outcome->job->setStepCallback([onStep](const StepReport& r) {
+            LearnStep step;
+            step.step = static_cast<int>(r.step);
+            step.steps = static_cast<int>(r.steps);
+            step.loss = r.loss;
+            step.validation = r.validation;
+            step.routing = r.routing;
+            step.routingLayers = static_cast<int>(r.routingLayers);
+            if (onStep)
+                onStep(step);
+        });
         outcome->job->run(progress, cancel);
+        for (const EvalTask& t : outcome->job->inputs()->tasks)
+            outcome->taskNames << QString::fromStdString(t.name);
         return QVariant::fromValue(outcome);
     };
 }

@@ -10,27 +10,47 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mergelab {
 class DataMergeJob;
-}
+struct DataMergeSpec;
+} // namespace mergelab
 
 namespace mergelab::gui {
 
 // What the Learn page asks for (core names: fisher, regmean, adamerging, adamerging-layerwise, wemoe).
+// Unset parameters take the method's defaults from the core's spec (dataMergeParams).
 struct LearnSettings {
     QString method = QStringLiteral("adamerging");
-    int samples = 256;          // Fisher / RegMean inputs per task (train split); others: all test inputs
-    int steps = 100;            // AdaMerging / WEMoE
-    double learningRate = 1e-3; // AdaMerging 1e-3, WEMoE 1e-4 in the papers
-    int batch = 16;             // inputs per task and step
-    int seed = 0;
-    double alpha = 0.9;         // RegMean off-diagonal scale
-    double lambda = 0.3;        // AdaMerging initial λ, WEMoE task-arithmetic λ
-    int validateEvery = 10;     // steps between validation-accuracy points (0: never)
-    int validationSamples = 200; // val inputs per task for those points
+    std::optional<int> samples;         // inputs per task (Fisher / RegMean: from the train split; others: 0 = all)
+    std::optional<int> steps;           // AdaMerging / WEMoE
+    std::optional<double> learningRate;
+    std::optional<int> batch;           // inputs per task and step
+    std::optional<int> seed;
+    std::optional<double> alpha;        // RegMean off-diagonal scale
+    std::optional<double> lambda;       // AdaMerging initial λ, WEMoE task-arithmetic λ
+    int validateEvery = 10;             // the chart's steps between validation-accuracy points (0: never)
+    std::optional<int> validationSamples; // val inputs per task for those points
 };
+
+// The core spec the settings ask for (method unknown: InputError). Sets only what the settings set.
+DataMergeSpec learnSpec(const LearnSettings& settings);
+
+// One parameter's editor on the form, from the core's table for `method`: whether the method uses
+// it, its default and range (minExclusive: the minimum itself is not allowed).
+struct LearnParam {
+    bool used = false;
+    double defaultValue = 0;
+    double minValue = 0;
+    double maxValue = 0;
+    bool minExclusive = false;
+    QString help;
+};
+// `name` is a core parameter name (samples, steps, lr, batch, seed, alpha, lambda) or
+// "validation_samples" (the spec's monitoring).
+LearnParam learnParam(const QString& method, const char* name);
 
 // One training step as the page draws it (converted from the core's StepReport on the job thread).
 struct LearnStep {

@@ -7,38 +7,54 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
+
 namespace mergelab {
 
-std::optional<DataMergeMethod> parseDataMergeMethod(const std::string& name)
+DataMergeRequest dataMergeRequest(const DataMergeSpec& spec)
 {
-    if (name == "fisher")
-        return DataMergeMethod::Fisher;
-    if (name == "regmean")
-        return DataMergeMethod::RegMean;
-    if (name == "adamerging" || name == "adamerging-taskwise")
-        return DataMergeMethod::AdaMergingTaskWise;
-    if (name == "adamerging-layerwise")
-        return DataMergeMethod::AdaMergingLayerWise;
-    if (name == "wemoe")
-        return DataMergeMethod::WeMoe;
-    return std::nullopt;
-}
-
-std::string dataMergeMethodName(DataMergeMethod method)
-{
-    switch (method) {
-    case DataMergeMethod::Fisher: return "fisher";
-    case DataMergeMethod::RegMean: return "regmean";
-    case DataMergeMethod::AdaMergingTaskWise: return "adamerging";
-    case DataMergeMethod::AdaMergingLayerWise: return "adamerging-layerwise";
-    case DataMergeMethod::WeMoe: return "wemoe";
+    spec.validate();
+    DataMergeRequest q;
+    q.method = spec.method;
+    q.output = spec.output;
+    const auto seed = static_cast<uint64_t>(spec.value("seed"));
+    const auto samples = static_cast<int64_t>(spec.value("samples"));
+    switch (spec.method) {
+    case DataMergeMethod::Fisher:
+        q.fisher.samplesPerTask = samples;
+        q.fisher.seed = seed;
+        q.fisher.epsilon = spec.value("epsilon");
+        q.fisher.label = spec.value("fisher_argmax") != 0 ? "argmax" : "sample";
+        q.fisher.workers = spec.workers;
+        break;
+    case DataMergeMethod::RegMean:
+        q.regmean.samplesPerTask = samples;
+        q.regmean.alpha = spec.value("alpha");
+        break;
+    case DataMergeMethod::AdaMergingTaskWise:
+    case DataMergeMethod::AdaMergingLayerWise:
+        q.ada.initLambda = spec.value("lambda");
+        break;
+    case DataMergeMethod::WeMoe:
+        q.wemoe.model.initLambda = spec.value("lambda");
+        q.wemoe.model.routerHidden = static_cast<int64_t>(spec.value("router_hidden"));
+        break;
     }
-    return "?";
+    TrainOptions& t = spec.method == DataMergeMethod::WeMoe ? q.wemoe.train : q.ada.train;
+    if (spec.method != DataMergeMethod::Fisher && spec.method != DataMergeMethod::RegMean) {
+        t.steps = static_cast<int64_t>(spec.value("steps"));
+        t.learningRate = spec.value("lr");
+        t.batchSize = static_cast<int64_t>(spec.value("batch"));
+        t.seed = seed;
+        t.workers = spec.workers;
+        t.validateEvery = spec.validateEvery;
+    }
+    return q;
 }
 
-std::string defaultDataSplit(DataMergeMethod method)
+DataMergeJob::DataMergeJob(ModelSet set, DataMergeSpec spec) : m_set(std::move(set)), m_spec(std::move(spec))
 {
-    return method == DataMergeMethod::Fisher || method == DataMergeMethod::RegMean ? "train" : "test";
+    m_request.method = m_spec->method;
 }
 
 DataMergeJob::DataMergeJob(std::shared_ptr<const DataMergeInputs> inputs, DataMergeRequest request)
@@ -51,10 +67,38 @@ std::string DataMergeJob::name() const
     return "Learned merge (" + dataMergeMethodName(m_request.method) + ")";
 }
 
+// The spec's inputs: the project's weights and split, and the labelled validation tasks its
+// monitoring asks for (same order as the training tasks).
+void DataMergeJob::load(Progress& progress, const CancelToken& cancel)
+{
+    m_request = dataMergeRequest(*m_spec);
+    progress.update(0, 0, "loading weights and data");
+    auto inputs =
+        std::make_shared<DataMergeInputs>(loadDataMergeInputs(*m_set, m_spec->resolvedSplit(), m_spec->samplesPerTask()));
+    throwIfCancelled(cancel);
+    TrainOptions& train = m_request.method == DataMergeMethod::WeMoe ? m_request.wemoe.train : m_request.ada.train;
+    if (train.validateEvery > 0) {
+        std::vector<EvalTask> val;
+        const std::vector<EvalTask> all = loadEvalTasks(*m_set, "val", m_spec->validationSamples);
+        for (const EvalTask& t : inputs->tasks)
+            for (const EvalTask& v : all)
+                if (v.name == t.name)
+                    val.push_back(v);
+        train.validation = std::make_shared<const std::vector<EvalTask>>(std::move(val));
+    }
+    m_inputs = std::move(inputs);
+}
+
 void DataMergeJob::run(Progress& progress, const CancelToken& cancel)
 {
+    if (m_spec)
+        load(progress, cancel);
+    const auto start = std::chrono::steady_clock::now();
     const DataMergeInputs& in = *m_inputs;
     DataMergeRequest request = m_request;
+    for (TrainOptions* t : {&request.ada.train, &request.wemoe.train})
+        if (m_onStep && !t->onStep)
+            t->onStep = m_onStep;
     m_steps.clear();
     // Keep every step's report, then pass it on to the caller's callback.
     for (TrainOptions* t : {&request.ada.train, &request.wemoe.train}) {
@@ -103,6 +147,7 @@ void DataMergeJob::run(Progress& progress, const CancelToken& cancel)
     }
     }
     throwIfCancelled(cancel);
+    m_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (request.output.empty())
         return;
     progress.update(1, 1, "writing " + request.output);
@@ -110,6 +155,7 @@ void DataMergeJob::run(Progress& progress, const CancelToken& cancel)
         m_wemoe->save(request.output);
     else
         saveTensorMap(request.output, m_merged, {{"mergelab_recipe", recipe.dump()}});
+    m_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 } // namespace mergelab

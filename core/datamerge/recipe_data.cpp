@@ -4,13 +4,9 @@
 #include "common/error.h"
 #include "merge/param_setting.h"
 
-#include <set>
-
 namespace mergelab {
 
 namespace {
-const std::set<std::string> kParams = {"alpha", "lambda", "epsilon", "router_hidden", "fisher_argmax"};
-
 DataMergeMethod methodOf(const Recipe& r)
 {
     const auto m = parseDataMergeMethod(r.method);
@@ -19,15 +15,16 @@ DataMergeMethod methodOf(const Recipe& r)
     return *m;
 }
 
-// A global scalar parameter, or `fallback`.
-double scalarParam(const Recipe& r, const std::string& name, double fallback)
+// The recipe's global parameters as spec values (one number each: no gradients or filters here).
+std::map<std::string, double> scalarParams(const Recipe& r)
 {
-    auto it = r.params.find(name);
-    if (it == r.params.end())
-        return fallback;
-    if (!it->second.isScalar())
-        throw InputError(r.method + ": parameter '" + name + "' must be one number here (no gradients or filters)");
-    return *it->second.evaluate(std::string(), 0.0);
+    std::map<std::string, double> values;
+    for (const auto& [name, setting] : r.params) {
+        if (!setting.isScalar())
+            throw InputError(r.method + ": parameter '" + name + "' must be one number here (no gradients or filters)");
+        values[name] = *setting.evaluate(std::string(), 0.0);
+    }
+    return values;
 }
 } // namespace
 
@@ -41,18 +38,15 @@ void validateDataMergeRecipe(const Recipe& r)
     methodOf(r);
     if (!r.data)
         throw InputError(r.method + " learns from data: the recipe needs a 'data' section (project, or config + tasks)");
-    for (const auto& [name, setting] : r.params)
-        if (!kParams.count(name))
-            throw InputError(r.method + ": unknown parameter '" + name +
-                             "' (known: alpha, lambda, epsilon, router_hidden, fisher_argmax)");
     if (!r.overrides.empty())
         throw InputError(r.method + ": 'overrides' are not supported by the merges that learn from data");
     for (const RecipeModel& m : r.models)
         if (!m.params.empty())
             throw InputError(r.method + ": per-model parameters are not supported by the merges that learn from data");
-    const double alpha = scalarParam(r, "alpha", 0.9);
-    if (alpha < 0 || alpha > 1)
-        throw InputError(r.method + ": alpha must be in [0, 1]");
+    DataMergeSpec spec;
+    spec.method = methodOf(r);
+    spec.values = scalarParams(r);
+    spec.validate();
     if (r.data->project.empty() && r.data->tasks.size() != r.models.size())
         throw InputError(r.method + ": 'data.tasks' needs one task per model (" + std::to_string(r.models.size()) +
                          " models, " + std::to_string(r.data->tasks.size()) + " tasks)");
@@ -99,49 +93,27 @@ ModelSet dataMergeProject(const Recipe& r)
     return set;
 }
 
-std::string dataMergeSplit(const Recipe& r)
-{
-    return r.data && !r.data->split.empty() ? r.data->split : defaultDataSplit(methodOf(r));
-}
-
-int64_t dataMergeSamples(const Recipe& r)
-{
-    if (r.data && r.data->samples > 0)
-        return r.data->samples;
-    const DataMergeMethod m = methodOf(r);
-    return m == DataMergeMethod::Fisher || m == DataMergeMethod::RegMean ? 256 : -1;
-}
-
-DataMergeRequest dataMergeRequest(const Recipe& r, const std::string& output)
+DataMergeSpec dataMergeSpec(const Recipe& r, const std::string& output)
 {
     validateDataMergeRecipe(r);
     const RecipeData& d = *r.data;
-    DataMergeRequest q;
-    q.method = methodOf(r);
-    q.output = output;
-    const uint64_t seed = d.seed ? *d.seed : r.seed;
-    const int64_t samples = dataMergeSamples(r);
-    if (samples > 0) {
-        q.fisher.samplesPerTask = samples;
-        q.regmean.samplesPerTask = samples;
-    }
-    q.fisher.seed = seed;
-    q.fisher.epsilon = scalarParam(r, "epsilon", q.fisher.epsilon);
-    q.fisher.label = scalarParam(r, "fisher_argmax", 0) != 0 ? "argmax" : "sample";
-    q.regmean.alpha = scalarParam(r, "alpha", q.regmean.alpha);
-    q.ada.initLambda = scalarParam(r, "lambda", q.ada.initLambda);
-    q.wemoe.model.initLambda = scalarParam(r, "lambda", q.wemoe.model.initLambda);
-    q.wemoe.model.routerHidden = static_cast<int64_t>(scalarParam(r, "router_hidden", 0));
-    for (TrainOptions* t : {&q.ada.train, &q.wemoe.train}) {
-        if (d.steps >= 0)
-            t->steps = d.steps;
-        if (d.learningRate > 0)
-            t->learningRate = d.learningRate;
-        if (d.batch > 0)
-            t->batchSize = d.batch;
-        t->seed = seed;
-    }
-    return q;
+    DataMergeSpec spec;
+    spec.method = methodOf(r);
+    spec.values = scalarParams(r);
+    spec.split = d.split;
+    spec.output = output;
+    // The `data` knobs: negative means "the method's default" (RecipeData).
+    if (d.samples > 0)
+        spec.values["samples"] = static_cast<double>(d.samples);
+    if (d.steps >= 0)
+        spec.values["steps"] = static_cast<double>(d.steps);
+    if (d.learningRate > 0)
+        spec.values["lr"] = d.learningRate;
+    if (d.batch > 0)
+        spec.values["batch"] = static_cast<double>(d.batch);
+    spec.values["seed"] = static_cast<double>(d.seed ? *d.seed : r.seed);
+    spec.validate();
+    return spec;
 }
 
 } // namespace mergelab

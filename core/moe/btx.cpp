@@ -238,14 +238,4 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
     return result;
 }
 
-BtxJob::BtxJob(std::string base, std::vector<std::string> experts, std::string output, BtxOptions options)
-    : m_base(std::move(base)), m_experts(std::move(experts)), m_output(std::move(output)), m_options(std::move(options))
-{
-}
-
-void BtxJob::run(Progress& progress, const CancelToken& cancel)
-{
-    m_result = branchTrainMix(m_base, m_experts, m_options, m_output, progress, cancel);
-}
-
 } // namespace mergelab

@@ -45,20 +45,4 @@ struct BtxResult {
 BtxResult branchTrainMix(const std::string& base, const std::vector<std::string>& experts, const BtxOptions& options,
                          const std::string& output, Progress& progress, const CancelToken& cancel);
 
-// branchTrainMix() as a Job.
-class BtxJob : public Job {
-public:
-    BtxJob(std::string base, std::vector<std::string> experts, std::string output, BtxOptions options);
-    std::string name() const override { return "Branch-Train-MiX"; }
-    void run(Progress& progress, const CancelToken& cancel) override;
-    const BtxResult& result() const { return m_result; }
-
-private:
-    std::string m_base;
-    std::vector<std::string> m_experts;
-    std::string m_output;
-    BtxOptions m_options;
-    BtxResult m_result;
-};
-
 } // namespace mergelab

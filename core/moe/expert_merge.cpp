@@ -265,21 +265,4 @@ ExpertMergeResult mergeExperts(const Checkpoint& checkpoint, const MoeLayout& la
     return result;
 }
 
-ExpertMergeJob::ExpertMergeJob(std::string input, std::string output, ExpertMergeOptions options)
-    : m_input(std::move(input)), m_output(std::move(output)), m_options(std::move(options))
-{
-}
-
-std::string ExpertMergeJob::name() const
-{
-    return "merge experts to " + std::to_string(m_options.targetExperts);
-}
-
-void ExpertMergeJob::run(Progress& progress, const CancelToken& cancel)
-{
-    const auto checkpoint = Checkpoint::open(m_input);
-    const MoeLayout layout = detectMoeLayout(*checkpoint);
-    m_result = mergeExperts(*checkpoint, layout, m_options, m_output, progress, cancel);
-}
-
 } // namespace mergelab

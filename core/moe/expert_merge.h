@@ -63,19 +63,4 @@ std::map<int, std::vector<std::vector<int>>> planExpertGroups(const Checkpoint& 
 ExpertMergeResult mergeExperts(const Checkpoint& checkpoint, const MoeLayout& layout, const ExpertMergeOptions& options,
                                const std::string& output, Progress& progress, const CancelToken& cancel);
 
-// mergeExperts() as a Job (for the GUI's Experts page: run on the pool, read result() after Ok).
-class ExpertMergeJob : public Job {
-public:
-    ExpertMergeJob(std::string input, std::string output, ExpertMergeOptions options);
-    std::string name() const override;
-    void run(Progress& progress, const CancelToken& cancel) override;
-    const ExpertMergeResult& result() const { return m_result; }
-
-private:
-    std::string m_input;
-    std::string m_output;
-    ExpertMergeOptions m_options;
-    ExpertMergeResult m_result;
-};
-
 } // namespace mergelab

@@ -1,7 +1,10 @@
 // The Experts page on a tiny BTX MoE built here (3 noisy fine-tunes of a one-layer dense ViT): the
 // heatmap shows the 3 x 3 cosine of the experts' concatenated weights computed by hand in this test,
 // the dendrogram gets the tree, the K slider colours groups and reports a saving, and "Merge to K"
-// runs as a job and writes a 2-expert checkpoint.
+// runs as a job and writes a 2-expert checkpoint, tensor for tensor the one `mergelab-cli experts
+// --merge-to 2` writes (both run the core's ExpertMergeSpec).
+#include "../cli/cli_run.h"
+
 #include "gui/experts_page.h"
 #include "gui/gui_job_runner.h"
 
@@ -116,6 +119,40 @@ private Q_SLOTS:
         QVERIFY(merged.wait(20000));
         QVERIFY2(page.resultText().contains(QStringLiteral("3 → 2")), qPrintable(page.resultText()));
         QCOMPARE(detectMoeLayout(*Checkpoint::open(out.toStdString())).numExperts, 2);
+    }
+
+    // The same input and K from the page and from the CLI: the same groups, router rule and tensors;
+    // the close pair (0, 1) becomes the mean of its two experts.
+    void pageMergeEqualsCliMerge()
+    {
+        QTemporaryDir dir;
+        const std::string moe = tinyBtx(dir);
+        GuiJobRunner jobs;
+        ExpertsPage page(&jobs);
+        QSignalSpy analysed(&page, &ExpertsPage::analysisFinished);
+        page.openModel(QString::fromStdString(moe));
+        QVERIFY(analysed.wait(20000));
+        page.setGroupCount(2);
+        QSignalSpy merged(&page, &ExpertsPage::mergeFinished);
+        const QString fromPage = dir.filePath(QStringLiteral("page"));
+        page.mergeTo(fromPage);
+        QVERIFY(merged.wait(20000));
+        const QString fromCli = dir.filePath(QStringLiteral("cli"));
+        const CliRun cli = runCli({"experts", QString::fromStdString(moe), "--merge-to", "2", "-o", fromCli, "-q"});
+        QVERIFY2(cli.exitCode == 0, qPrintable(cli.err));
+
+        const auto a = Checkpoint::open(fromPage.toStdString());
+        const auto b = Checkpoint::open(fromCli.toStdString());
+        QCOMPARE(a->tensors().size(), b->tensors().size());
+        for (const TensorInfo& t : a->tensors())
+            QVERIFY2(at::equal(toTorch(a->read(t.name)), toTorch(b->read(t.name))), t.name.c_str());
+        const auto input = Checkpoint::open(moe);
+        const std::string p = "vision_model.encoder.layers.0.moe.experts.";
+        for (const char* role : {"fc1.weight", "fc2.bias"}) {
+            const at::Tensor mean =
+                (toTorch(input->read(p + "0." + role)).to(at::kDouble) + toTorch(input->read(p + "1." + role)).to(at::kDouble)) / 2;
+            QVERIFY2(at::allclose(toTorch(a->read(p + "0." + role)).to(at::kDouble), mean, 1e-6, 1e-6), role);
+        }
     }
 
     void denseModelIsExplained()

@@ -6,6 +6,7 @@
 #include "io/torch_tensor.h"
 #include "jobs/job.h"
 #include "moe/btx.h"
+#include "moe/btx_job.h"
 #include "moe/moe_layout.h"
 
 #include <ATen/ATen.h>

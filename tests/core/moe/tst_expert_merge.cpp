@@ -1,5 +1,6 @@
 // Merging experts to prune: the merged MoE block's output equals the one computed by
-// tests/fixtures/moe/make_moe_fixtures.py with python3-torch; config and names round-trip.
+// tests/fixtures/moe/make_moe_fixtures.py with python3-torch; config and names round-trip. The
+// job that runs a whole spec (and its cancel test) is in tst_expert_merge_job.cpp.
 #include "common/error.h"
 #include "io/checkpoint.h"
 #include "io/torch_tensor.h"
@@ -153,21 +154,6 @@ private Q_SLOTS:
             QVERIFY2(std::string(e.what()).find(message.toStdString()) != std::string::npos, e.what());
         }
         QVERIFY(!std::filesystem::exists(out));
-    }
-
-    void cancelLeavesNothing()
-    {
-        QTemporaryDir dir;
-        const std::string out = dir.filePath("cancelled").toStdString();
-        ExpertMergeJob job(fixture("mixtral"), out, pairOptions());
-        CancelToken cancel;
-        int updates = 0;
-        CallbackProgress progress([&](double, double, const std::string&) {
-            if (++updates == 5)
-                cancel.cancel();
-        });
-        QCOMPARE(runJob(job, progress, cancel).status, Status::Cancelled);
-        QVERIFY(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
     }
 };
 
