@@ -147,7 +147,7 @@ int main(int argc, char** argv)
                 TensorParams p;
                 c.vary(p, i);
                 const auto a = Clock::now();
-                const auto merged = tuner.merge(c.method, p, cancel);
+                const auto merged = tuner.merge(tuner.recipe(c.method, p), cancel);
                 mergeMs += i >= 0 ? ms(a, Clock::now()) : 0;
                 tuner.evaluateTensors(merged, c.method, quiet, cancel);
             });

@@ -83,7 +83,7 @@ int runSweep(const SweepArgs& args)
         progress.update(double(i), double(values.size()), sweptName + " = " + std::to_string(values[i]));
         TensorParams p = fixed;
         p.global[sweptName] = values[i];
-        results.push_back(tuner.evaluate(args.method, p, inner, interruptToken()));
+        results.push_back(tuner.evaluate(tuner.recipe(args.method, p), inner, interruptToken()));
     }
     progress.update(double(values.size()), double(values.size()), "done");
     progress.finish();

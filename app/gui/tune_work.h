@@ -23,6 +23,7 @@ struct FullValidation;
 // a full-validation evaluator, and the reference accuracies (on the full validation split).
 struct TuneSetup {
     std::shared_ptr<MergeTuner> tuner;
+    ModelSet set;                      // the project: paths of the recipes the page merges
     std::shared_ptr<FullValidation> full;
     EvalResult pretrained;
     std::vector<EvalResult> finetuned; // one per fine-tuned model, in project order
@@ -40,8 +41,9 @@ struct TuneOutcome {
 // Loads the project for tuning: MergeTuner with `quickSamples` validation samples per task, the
 // full validation split, and the pretrained and fine-tuned accuracies. Result: TuneSetup.
 GuiJobRunner::Work tuneSetupWork(const ModelSet& set, int64_t quickSamples = 256);
-// Merges `state` in memory and evaluates it on the quick subset (full = false) or the whole
-// validation split (full = true). Result: TuneOutcome.
+// Merges recipeFor(state, setup.set) in memory (MergeTuner: the exported file's tensors) and
+// evaluates it on the quick subset (full = false) or the whole validation split (full = true).
+// Result: TuneOutcome.
 GuiJobRunner::Work tuneEvaluateWork(const TuneSetup& setup, const TuneState& state, bool full);
 
 } // namespace mergelab::gui

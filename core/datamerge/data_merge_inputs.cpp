@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "io/model_set.h"
 #include "jobs/task_pool.h"
+#include "merge/task_arithmetic.h"
 
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/grad_mode.h>
@@ -92,14 +93,16 @@ TensorMap taskArithmetic(const DataMergeInputs& in, double lambda)
             out[name] = b;
             continue;
         }
-        at::Tensor merged = b.clone();
+        std::vector<at::Tensor> taskVectors;
         for (const TensorMap& ft : in.finetuned) {
             auto f = ft.find(name);
             if (f == ft.end())
                 throw InputError(in.source, name, "missing from a fine-tuned model");
-            merged.add_(f->second - b, lambda);
+            taskVectors.push_back(f->second - b);
         }
-        out[name] = merged;
+        // The registry's task_arithmetic with weights 1 and no normalisation: same tensors.
+        out[name] = taskArithmeticTensor(b, taskVectors, std::vector<double>(taskVectors.size(), 1.0), false, lambda,
+                                         /*overwrite=*/true);
     }
     return out;
 }

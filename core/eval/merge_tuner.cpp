@@ -1,12 +1,17 @@
-// MergeTuner: per-tensor merges of in-memory parameters, evaluated on small validation subsets.
+// MergeTuner: recipes merged over in-memory parameters by the export's MergePlan, evaluated on
+// small validation subsets.
 #include "eval/merge_tuner.h"
 
 #include "common/error.h"
+#include "io/memory_checkpoint.h"
+#include "merge/method_task_arithmetic.h"
+#include "merge/task_arithmetic.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
 
 #include <cmath>
+#include <filesystem>
 #include <sstream>
 
 namespace mergelab {
@@ -15,9 +20,12 @@ MergeTuner::MergeTuner(const ModelSet& set, int64_t samplesPerTask, const std::s
 {
     m_evaluator = std::make_unique<Evaluator>(set, split, samplesPerTask);
     m_base = readCheckpointTensors(set.base.path);
+    m_basePath = set.base.path;
+    m_sources.base = std::make_shared<MemoryCheckpoint>(set.base.path, m_base);
     for (const ModelEntry& m : set.models) {
         m_models.push_back(readCheckpointTensors(m.path));
         m_modelNames.push_back(m.name);
+        m_modelPaths.push_back(m.path);
         for (const auto& [name, tensor] : m_base) {
             auto it = m_models.back().find(name);
             if (it == m_models.back().end())
@@ -26,6 +34,7 @@ MergeTuner::MergeTuner(const ModelSet& set, int64_t samplesPerTask, const std::s
                 throw InputError(m.path, name, "shape " + std::string(c10::str(it->second.sizes())) +
                                                     " differs from the base's " + std::string(c10::str(tensor.sizes())));
         }
+        m_sources.models.push_back(std::make_shared<MemoryCheckpoint>(m.path, m_models.back()));
     }
     if (m_models.empty())
         throw InputError(set.projectPath(), {}, "the project has no fine-tuned models to merge");
@@ -35,15 +44,13 @@ MergeTuner::~MergeTuner() = default;
 
 namespace {
 
-bool hasParam(const MergeMethod& method, const std::string& name)
+bool samePath(const std::string& a, const std::string& b)
 {
-    for (const ParamDef& def : method.params())
-        if (def.name == name)
-            return true;
-    return false;
+    namespace fs = std::filesystem;
+    return a == b || fs::absolute(a).lexically_normal() == fs::absolute(b).lexically_normal();
 }
 
-// Everything that decides a merge except lambda: the cache key of the lambda = 1 merge.
+// Everything that decides a tensor's merged delta except lambda: the key of the kept delta.
 std::string keyWithoutLambda(const std::string& method, const TensorParams& p)
 {
     std::ostringstream key;
@@ -54,119 +61,109 @@ std::string keyWithoutLambda(const std::string& method, const TensorParams& p)
             key << ';' << name << '=' << value;
     for (std::size_t i = 0; i < p.perModel.size(); ++i)
         for (const auto& [name, value] : p.perModel[i])
-            key << ';' << i << ':' << name << '=' << value;
+            if (name != "lambda")
+                key << ';' << i << ':' << name << '=' << value;
     return key.str();
 }
 
 } // namespace
 
-std::map<std::string, at::Tensor> MergeTuner::mergeThroughRegistry(const MergeMethod& method, const TensorParams& p,
-                                                                   const CancelToken& cancel) const
+Recipe MergeTuner::recipe(const std::string& method, const TensorParams& params) const
 {
-    std::map<std::string, at::Tensor> out;
-    std::vector<at::Tensor> inputs(m_models.size());
-    for (const auto& [name, base] : m_base) {
-        throwIfCancelled(cancel);
-        if (!at::isFloatingType(base.scalar_type())) {
-            out[name] = base;
+    if (params.perModel.size() > m_models.size())
+        throw InputError("per-model parameters given for " + std::to_string(params.perModel.size()) +
+                         " models, the project has " + std::to_string(m_models.size()));
+    Recipe r;
+    r.method = method;
+    r.base = m_basePath;
+    for (std::size_t i = 0; i < m_models.size(); ++i) {
+        RecipeModel m;
+        m.path = m_modelPaths[i];
+        if (i < params.perModel.size())
+            for (const auto& [name, value] : params.perModel[i])
+                m.params[name] = ParamSetting(value);
+        r.models.push_back(std::move(m));
+    }
+    for (const auto& [name, value] : params.global) {
+        if (name != "seed") {
+            r.params[name] = ParamSetting(value);
             continue;
         }
-        // Methods may work in place on the fine-tuned tensors: hand them copies.
-        for (std::size_t i = 0; i < m_models.size(); ++i)
-            inputs[i] = m_models[i].at(name).clone();
-        out[name] = method.merge(name, base, inputs, p);
+        if (!(value >= 0 && value < 1.8e19) || value != std::floor(value))
+            throw InputError("seed = " + std::to_string(value) + ": expected a whole number >= 0");
+        r.seed = static_cast<uint64_t>(value);
     }
-    return out;
+    return r;
 }
 
-std::map<std::string, at::Tensor> MergeTuner::mergeTaskArithmetic(const TensorParams& p, const CancelToken& cancel)
+void MergeTuner::checkInputs(const Recipe& recipe) const
 {
-    // The registry's rule: base + lambda * sum(w_i tau_i) / (normalize ? sum(w) : 1).
-    std::vector<double> coefficients(m_models.size());
-    double total = 0;
-    for (std::size_t i = 0; i < m_models.size(); ++i)
-        total += coefficients[i] = p.model(i, "weight", 1.0);
-    if (std::abs(total) < 1e-8)
-        total = 1;
-    const double scale = p.get("lambda", 1.0) / (p.get("normalize", 0) != 0 ? total : 1.0);
-    for (double& c : coefficients)
-        c *= scale;
-    if (m_taskVectors.empty()) {
-        m_taskVectors.resize(m_models.size());
-        for (std::size_t i = 0; i < m_models.size(); ++i)
-            for (const auto& [name, base] : m_base)
-                if (at::isFloatingType(base.scalar_type()))
-                    m_taskVectors[i][name] = m_models[i].at(name) - base;
-    }
-    std::map<std::string, at::Tensor> out;
-    for (const auto& [name, base] : m_base) {
-        throwIfCancelled(cancel);
-        if (!at::isFloatingType(base.scalar_type())) {
-            out[name] = base;
-            continue;
-        }
-        at::Tensor merged = base.clone();
-        for (std::size_t i = 0; i < m_models.size(); ++i)
-            if (coefficients[i] != 0)
-                merged.add_(m_taskVectors[i].at(name), coefficients[i]);
-        out[name] = merged;
-    }
-    return out;
-}
-
-std::map<std::string, at::Tensor> MergeTuner::merge(const std::string& methodName, const TensorParams& params,
-                                                    const CancelToken& cancel)
-{
-    const MergeMethod* method = findMethod(methodName);
-    if (!method)
-        throw InputError("unknown merge method \"" + methodName + "\"");
-    TensorParams p = params;
-    for (const ParamDef& def : method->params())
-        if (!p.global.count(def.name))
-            p.global[def.name] = def.defaultValue;
-    if (p.perModel.size() > m_models.size())
-        throw InputError("per-model parameters given for " + std::to_string(p.perModel.size()) + " models, the project has " +
+    if (recipe.models.size() != m_models.size())
+        throw InputError("the recipe merges " + std::to_string(recipe.models.size()) + " models, the project has " +
                          std::to_string(m_models.size()));
-    p.perModel.resize(m_models.size());
-    method->validate(p, static_cast<int>(m_models.size()));
+    if (!recipe.base.empty() && !samePath(recipe.base, m_basePath))
+        throw InputError(recipe.base, {}, "the live tuner holds the base " + m_basePath + ", not this file");
+    for (std::size_t i = 0; i < m_models.size(); ++i)
+        if (!recipe.models[i].path.empty() && !samePath(recipe.models[i].path, m_modelPaths[i]))
+            throw InputError(recipe.models[i].path, {},
+                             "the live tuner holds " + m_modelPaths[i] + " as model " + std::to_string(i + 1));
+}
+
+std::map<std::string, at::Tensor> MergeTuner::merge(const Recipe& recipe, const CancelToken& cancel)
+{
+    checkInputs(recipe);
+    MergeOptions options;
+    options.threads = 1;
+    const MergePlan plan(recipe, m_sources, options); // validates every tensor's parameters
+    const auto* family = dynamic_cast<const TaskArithmeticFamily*>(&plan.method());
 
     at::NoGradGuard noGrad;
     std::lock_guard<std::mutex> lock(m_cacheMutex);
-    if (methodName == "task_arithmetic")
-        return mergeTaskArithmetic(p, cancel);
-    if (!hasParam(*method, "lambda"))
-        return mergeThroughRegistry(*method, p, cancel);
-
-    // lambda scales the merged delta (ParamDef "lambda" of the registry): keep the lambda = 1 merge.
-    const double lambda = p.global["lambda"];
-    const std::string key = keyWithoutLambda(methodName, p);
-    if (key != m_unitKey) {
-        m_unitKey.clear();
-        m_unitDelta.clear();
-        TensorParams unit = p;
-        unit.global["lambda"] = 1.0;
-        std::map<std::string, at::Tensor> merged = mergeThroughRegistry(*method, unit, cancel);
-        for (auto& [name, tensor] : merged)
-            if (at::isFloatingType(tensor.scalar_type()))
-                tensor.sub_(m_base.at(name)); // the registry returns a fresh tensor per name
-        m_unitDelta = std::move(merged);
-        m_unitKey = key;
+    if (family && m_taskVectors.empty()) {
+        std::vector<std::map<std::string, at::Tensor>> taskVectors(m_models.size());
+        for (std::size_t i = 0; i < m_models.size(); ++i)
+            for (const auto& [name, base] : m_base)
+                if (at::isFloatingType(base.scalar_type()))
+                    taskVectors[i][name] = at::sub(m_models[i].at(name), base); // the family's models[i].sub_(base)
+        m_taskVectors = std::move(taskVectors);
     }
+    NonFiniteCounter nonFinite;
     std::map<std::string, at::Tensor> out;
-    for (const auto& [name, base] : m_base) {
+    std::vector<at::Tensor> taskVectors(m_models.size());
+    for (const PlannedTensor& t : plan.tensors()) {
         throwIfCancelled(cancel);
-        const at::Tensor& delta = m_unitDelta.at(name);
-        out[name] = at::isFloatingType(base.scalar_type()) ? at::add(base, delta, lambda) : base;
+        const std::string& name = t.output.name;
+        const at::Tensor& base = m_base.at(name);
+        if (t.copy) {
+            out[name] = base;
+            continue;
+        }
+        if (!family) {
+            out[name] = plan.mergeTensor(t, nonFinite); // the export's own per-tensor merge
+            continue;
+        }
+        // The family's merge() is applyTaskVector(base, mergeTaskVectors(...), lambda): the same
+        // calls on kept task vectors and a kept delta give the export's tensor.
+        const TensorParams params = plan.paramsFor(t);
+        const std::string key = keyWithoutLambda(recipe.method, params);
+        KeptDelta& kept = m_kept[name];
+        if (kept.key != key || !kept.delta.defined()) {
+            for (std::size_t i = 0; i < taskVectors.size(); ++i)
+                taskVectors[i] = m_taskVectors[i].at(name);
+            kept.key.clear();
+            kept.delta = family->mergeTaskVectors(name, taskVectors, params, /*overwrite=*/false);
+            kept.key = key;
+        }
+        out[name] = applyTaskVector(base, kept.delta, params.get("lambda", 1.0), /*overwrite=*/false);
     }
     return out;
 }
 
-EvalResult MergeTuner::evaluate(const std::string& method, const TensorParams& params, Progress& progress,
-                                const CancelToken& cancel)
+EvalResult MergeTuner::evaluate(const Recipe& recipe, Progress& progress, const CancelToken& cancel)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    const std::map<std::string, at::Tensor> merged = merge(method, params, cancel);
-    return m_evaluator->evaluateTensors(merged, method, progress, cancel);
+    const std::map<std::string, at::Tensor> merged = merge(recipe, cancel);
+    return m_evaluator->evaluateTensors(merged, recipe.method, progress, cancel);
 }
 
 EvalResult MergeTuner::evaluateTensors(const std::map<std::string, at::Tensor>& tensors, const std::string& label,
@@ -176,14 +173,14 @@ EvalResult MergeTuner::evaluateTensors(const std::map<std::string, at::Tensor>& 
     return m_evaluator->evaluateTensors(tensors, label, progress, cancel);
 }
 
-TuneJob::TuneJob(std::shared_ptr<MergeTuner> tuner, std::string method, TensorParams params)
-    : m_tuner(std::move(tuner)), m_method(std::move(method)), m_params(std::move(params))
+TuneJob::TuneJob(std::shared_ptr<MergeTuner> tuner, Recipe recipe)
+    : m_tuner(std::move(tuner)), m_recipe(std::move(recipe))
 {
 }
 
 void TuneJob::run(Progress& progress, const CancelToken& cancel)
 {
-    m_result = m_tuner->evaluate(m_method, m_params, progress, cancel);
+    m_result = m_tuner->evaluate(m_recipe, progress, cancel);
 }
 
 } // namespace mergelab

@@ -1,12 +1,13 @@
-// The live-tuning path: base, fine-tuned parameters and a validation subset stay in memory; new
-// coefficients -> per-tensor merge -> accuracy of every task. Two shortcuts keep a new coefficient
-// cheap: task_arithmetic is computed directly as base + sum of c_i * task vector (linear in the
-// task vectors), and for every method with a "lambda" (the registry's scale of the merged delta)
-// the merge at lambda = 1 is kept, so a new lambda alone costs one axpy per tensor.
+// The live-tuning path: base, fine-tuned parameters and a validation subset stay in memory; a new
+// Recipe -> per-tensor merge -> accuracy of every task. The merge is the export's: one MergePlan
+// over the in-memory inputs resolves every tensor's parameters (depth, gradients, overrides, seed)
+// and the registry's methods merge, so the tuner's tensors equal the exported file's bit for bit.
+// Two caches keep a new coefficient cheap and exact: the task vectors θi − θ0, and per tensor the
+// task arithmetic family's merged delta before lambda (a new lambda alone costs one scale and add).
 #pragma once
 
 #include "eval/evaluator.h"
-#include "merge/merge_method.h"
+#include "merge/merge_engine.h"
 
 #include <map>
 #include <memory>
@@ -24,16 +25,16 @@ public:
     MergeTuner(const ModelSet& set, int64_t samplesPerTask = 256, const std::string& split = "val");
     ~MergeTuner();
 
-    // Merges every parameter with `method` (a registry name such as "task_arithmetic", "ties",
-    // "dare_ties"); parameters missing from params.global get the method's defaults; params.perModel
-    // (aligned with modelNames()) sets per-model values such as "weight" or "density". Same result as
-    // the registry's method (up to float rounding). Throws InputError for an unknown method or a bad
-    // parameter, CancelledError when cancelled.
-    std::map<std::string, at::Tensor> merge(const std::string& method, const TensorParams& params,
-                                            const CancelToken& cancel);
+    // A recipe over this tuner's inputs with `method` and scalar parameters: params.global (where
+    // "seed" sets Recipe::seed) and params.perModel (aligned with modelNames()). For callers that
+    // vary plain numbers (sweeps, benchmarks). Throws InputError for more per-model entries than models.
+    Recipe recipe(const std::string& method, const TensorParams& params = {}) const;
+    // Merges `recipe` (its base and models must be this tuner's, or empty) over the in-memory
+    // inputs: float32 tensors equal to those MergeJob writes from the same recipe. Throws InputError
+    // for an unknown method or a bad parameter (as MergePlan does), CancelledError when cancelled.
+    std::map<std::string, at::Tensor> merge(const Recipe& recipe, const CancelToken& cancel);
     // merge() then evaluate all tasks on the kept samples.
-    EvalResult evaluate(const std::string& method, const TensorParams& params, Progress& progress,
-                        const CancelToken& cancel);
+    EvalResult evaluate(const Recipe& recipe, Progress& progress, const CancelToken& cancel);
     // Evaluates in-memory parameters (e.g. one of the inputs) on the kept samples.
     EvalResult evaluateTensors(const std::map<std::string, at::Tensor>& tensors, const std::string& label,
                                Progress& progress, const CancelToken& cancel);
@@ -45,33 +46,37 @@ public:
     const Evaluator& evaluator() const { return *m_evaluator; }
 
 private:
-    std::map<std::string, at::Tensor> mergeThroughRegistry(const MergeMethod& method, const TensorParams& params,
-                                                           const CancelToken& cancel) const;
-    std::map<std::string, at::Tensor> mergeTaskArithmetic(const TensorParams& params, const CancelToken& cancel);
+    // A tensor's merged delta before lambda and the parameters (except lambda) it was made with.
+    struct KeptDelta {
+        std::string key;
+        at::Tensor delta;
+    };
+    void checkInputs(const Recipe& recipe) const;
 
     std::mutex m_mutex;      // one evaluation at a time
-    std::mutex m_cacheMutex; // the shortcuts' state below
+    std::mutex m_cacheMutex; // the caches below
     std::vector<std::map<std::string, at::Tensor>> m_taskVectors; // θi - θ0, made on first use
-    std::string m_unitKey;                                       // method + params except lambda
-    std::map<std::string, at::Tensor> m_unitDelta;               // merge at lambda = 1, minus the base
+    std::map<std::string, KeptDelta> m_kept;                     // per tensor name
     std::unique_ptr<Evaluator> m_evaluator;
     std::map<std::string, at::Tensor> m_base;
     std::vector<std::map<std::string, at::Tensor>> m_models;
     std::vector<std::string> m_modelNames;
+    std::string m_basePath;
+    std::vector<std::string> m_modelPaths;
+    MergeSources m_sources; // the same tensors as MemoryCheckpoints, for MergePlan
 };
 
 // One tuning evaluation as a Job (the GUI runs it on its pool; a newer one cancels the older).
 class TuneJob : public Job {
 public:
-    TuneJob(std::shared_ptr<MergeTuner> tuner, std::string method, TensorParams params);
-    std::string name() const override { return "Evaluate " + m_method; }
+    TuneJob(std::shared_ptr<MergeTuner> tuner, Recipe recipe);
+    std::string name() const override { return "Evaluate " + m_recipe.method; }
     void run(Progress& progress, const CancelToken& cancel) override;
     const EvalResult& result() const { return m_result; }
 
 private:
     std::shared_ptr<MergeTuner> m_tuner;
-    std::string m_method;
-    TensorParams m_params;
+    Recipe m_recipe;
     EvalResult m_result;
 };
 

@@ -70,12 +70,9 @@ private:
     // The accuracies (%) the page must show for a state: MergeTuner's own evaluation.
     QList<double> expected(const TuneState& s)
     {
-        TensorParams p;
-        p.global = s.global;
-        p.perModel = s.perModel;
         NullProgress progress;
         CancelToken cancel;
-        const EvalResult r = m_reference->evaluate(s.method, p, progress, cancel);
+        const EvalResult r = m_reference->evaluate(gui::recipeFor(s, m_project.set), progress, cancel);
         QList<double> out;
         for (const TaskAccuracy& t : r.tasks)
             out << 100.0 * t.accuracy;
@@ -165,10 +162,8 @@ private Q_SLOTS:
         QVERIFY(bars->setName(2).contains(QStringLiteral("full")));
         const TuneState s = m_page->state();
         QCOMPARE(s.method, std::string("task_arithmetic"));
-        TensorParams p;
-        p.global = s.global;
-        p.perModel = s.perModel;
-        const EvalResult merged = evaluator.evaluateTensors(m_reference->merge(s.method, p, cancel), "m", progress, cancel);
+        const EvalResult merged =
+            evaluator.evaluateTensors(m_reference->merge(gui::recipeFor(s, m_project.set), cancel), "m", progress, cancel);
         for (int t = 0; t < tasks; ++t)
             QVERIFY(std::abs(bars->value(2, t) - 100.0 * merged.tasks[static_cast<std::size_t>(t)].accuracy) < 1e-9);
         QVERIFY(!m_page->latencies().isEmpty());
@@ -216,10 +211,8 @@ private Q_SLOTS:
             Evaluator evaluator(m_project.set, "val");
             NullProgress progress;
             CancelToken cancel;
-            TensorParams p;
-            p.global = s.global;
-            p.perModel = s.perModel;
-            const EvalResult r = evaluator.evaluateTensors(m_reference->merge(s.method, p, cancel), "m", progress, cancel);
+            const EvalResult r =
+                evaluator.evaluateTensors(m_reference->merge(gui::recipeFor(s, m_project.set), cancel), "m", progress, cancel);
             QList<double> out;
             for (const TaskAccuracy& t : r.tasks)
                 out << 100.0 * t.accuracy;

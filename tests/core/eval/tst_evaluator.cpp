@@ -55,9 +55,9 @@ private Q_SLOTS:
         TensorParams p;
         p.global["lambda"] = 0.5;
         // The only model equals the base: any task arithmetic merge is the base again.
-        const EvalResult r = tuner.evaluate("task_arithmetic", p, progress, cancel);
+        const EvalResult r = tuner.evaluate(tuner.recipe("task_arithmetic", p), progress, cancel);
         QCOMPARE(r.tasks[0].accuracy, 3.0 / 5);
-        QVERIFY_THROWS_EXCEPTION(InputError, tuner.evaluate("no_such_method", p, progress, cancel));
+        QVERIFY_THROWS_EXCEPTION(InputError, tuner.evaluate(tuner.recipe("no_such_method", p), progress, cancel));
     }
 
     void missingTensorIsNamed()

@@ -1,4 +1,4 @@
-// MergeTuner's shortcuts (direct task arithmetic, kept lambda = 1 merge) against the registry's
+// MergeTuner's caches (task vectors, merged delta before lambda) against the registry's
 // methods run tensor by tensor on copies, and the evaluator's thread settings left as found.
 #include "eval_fixture.h"
 
@@ -113,7 +113,7 @@ private Q_SLOTS:
             p.global["normalize"] = normalize ? 1 : 0;
             p.global["seed"] = 5;
             p.perModel = {{{"weight", weight0}}, {}};
-            const auto fast = tuner.merge(method.toStdString(), p, cancel);
+            const auto fast = tuner.merge(tuner.recipe(method.toStdString(), p), cancel);
             const auto reference = registryMerge(tuner, method.toStdString(), p);
             QCOMPARE(fast.size(), reference.size());
             const double diff = maxDifference(fast, reference);
@@ -130,17 +130,17 @@ private Q_SLOTS:
         TensorParams p;
         p.global["density"] = 0.2;
         p.global["lambda"] = 0.5;
-        tuner.merge("ties", p, cancel);
+        tuner.merge(tuner.recipe("ties", p), cancel);
         p.global["density"] = 0.6; // a different trim: the kept merge must not be reused
-        QVERIFY(maxDifference(tuner.merge("ties", p, cancel), registryMerge(tuner, "ties", p)) < 1e-5);
+        QVERIFY(maxDifference(tuner.merge(tuner.recipe("ties", p), cancel), registryMerge(tuner, "ties", p)) < 1e-5);
         p.perModel = {{{"weight", 0.1}}, {}};
-        QVERIFY(maxDifference(tuner.merge("ties", p, cancel), registryMerge(tuner, "ties", p)) < 1e-5);
+        QVERIFY(maxDifference(tuner.merge(tuner.recipe("ties", p), cancel), registryMerge(tuner, "ties", p)) < 1e-5);
         // A cancelled merge leaves nothing half-made behind.
         CancelToken cancelled;
         cancelled.cancel();
         p.global["density"] = 0.9;
-        QVERIFY_THROWS_EXCEPTION(CancelledError, tuner.merge("ties", p, cancelled));
-        QVERIFY(maxDifference(tuner.merge("ties", p, cancel), registryMerge(tuner, "ties", p)) < 1e-5);
+        QVERIFY_THROWS_EXCEPTION(CancelledError, tuner.merge(tuner.recipe("ties", p), cancelled));
+        QVERIFY(maxDifference(tuner.merge(tuner.recipe("ties", p), cancel), registryMerge(tuner, "ties", p)) < 1e-5);
     }
 
     // The TIES trim (sparsifyMagnitude, run by the tuner's full merges) against a sort-based
@@ -177,11 +177,11 @@ private Q_SLOTS:
         CancelToken cancel;
         TensorParams p;
         p.global["density"] = 1.5;
-        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge("ties", p, cancel));
+        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge(tuner.recipe("ties", p), cancel));
         TensorParams tooMany;
         tooMany.perModel.resize(3);
-        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge("task_arithmetic", tooMany, cancel));
-        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge("no_such_method", {}, cancel));
+        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge(tuner.recipe("task_arithmetic", tooMany), cancel));
+        QVERIFY_THROWS_EXCEPTION(InputError, tuner.merge(tuner.recipe("no_such_method"), cancel));
     }
 
     // evaluate() == merge() then evaluateTensors(), and the accuracies follow the merge (the
@@ -195,7 +195,7 @@ private Q_SLOTS:
         CancelToken cancel;
         TensorParams p;
         p.global["lambda"] = 0.8;
-        const EvalResult a = tuner.evaluate("task_arithmetic", p, quiet, cancel);
+        const EvalResult a = tuner.evaluate(tuner.recipe("task_arithmetic", p), quiet, cancel);
         const EvalResult b = tuner.evaluateTensors(registryMerge(tuner, "task_arithmetic", p), "x", quiet, cancel);
         QCOMPARE(a.tasks.size(), std::size_t(2));
         for (std::size_t i = 0; i < a.tasks.size(); ++i)
