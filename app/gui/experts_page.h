@@ -1,6 +1,7 @@
 #pragma once
 
 #include "experts_page_work.h"
+#include "gui_job_runner.h"
 #include "project_loader.h"
 
 #include <QWidget>
@@ -17,8 +18,6 @@ class HeatmapWidget;
 } // namespace mergelab::widgets
 
 namespace mergelab::gui {
-
-class GuiJobRunner;
 
 // The "Experts" page (issue 7): open an MoE checkpoint (or use the project's first MoE member),
 // choose a layer, see its expert-similarity heatmap beside the merge tree; a K slider colours the
@@ -59,12 +58,12 @@ private:
     void updateGroups();
     void chooseOutput();
     void setMergeOutcome(const ExpertsMergeOutcome& outcome);
+    void onAnalysisEnded(const JobOutcome<ExpertsAnalysis>& outcome);
+    void onMergeEnded(const JobOutcome<ExpertsMergeOutcome>& outcome);
 
     GuiJobRunner* m_jobs;
     ProjectSummary m_project;
     ExpertsAnalysis m_analysis;
-    quint64 m_analysisJob = 0;
-    quint64 m_mergeJob = 0;
 
     QLineEdit* m_path = nullptr;
     QPushButton* m_openFile = nullptr;

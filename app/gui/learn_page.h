@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gui_job_runner.h"
 #include "learn_work.h"
 #include "project_loader.h"
 
@@ -21,8 +22,6 @@ class LineChartView;
 } // namespace mergelab::widgets
 
 namespace mergelab::gui {
-
-class GuiJobRunner;
 
 // The "Learn" page (issue 8): merges that learn from data (Fisher, RegMean, AdaMerging task-/layer-
 // wise, WEMoE) run as jobs on the project's datasets, with live charts of the loss per step and of
@@ -58,6 +57,7 @@ Q_SIGNALS:
 private:
     void onMethodChanged();
     void onStep(quint64 generation, const LearnStep& step);
+    void onRunEnded(const JobOutcome<std::shared_ptr<LearnOutcome>>& outcome);
     void redrawCharts();
     void redrawRouting();
     void chooseExportPath();
@@ -66,7 +66,6 @@ private:
     GuiJobRunner* m_jobs;
     ProjectSummary m_project;
     quint64 m_generation = 0;
-    quint64 m_job = 0;
     std::shared_ptr<const LearnOutcome> m_outcome;
 
     QComboBox* m_method;

@@ -118,40 +118,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                     statusBar()->showMessage(message);
             });
     connect(m_jobs, &GuiJobRunner::logLine, this, [this](quint64, const QString& line) { m_logDock->append(line); });
-    connect(m_jobs, &GuiJobRunner::ended, this, [this](quint64, Status status, const QString& message) {
+    connect(m_jobs, &GuiJobRunner::ended, this, [this](quint64, Status status, const QString& message, bool dropped) {
         if (status == Status::Failed)
             m_logDock->append(tr("Failed: %1").arg(message));
         else if (status == Status::Cancelled)
             m_logDock->append(tr("Cancelled"));
+        // Every failure that was not superseded reaches the banner; pages handle their own results.
+        if (status == Status::Failed && !dropped)
+            m_banner->showError(message);
     });
     connect(m_jobs, &GuiJobRunner::idle, this, [this] {
         m_statusProgress->hide();
         statusBar()->showMessage(tr("Ready"), 5000);
     });
-    connect(m_jobs, &GuiJobRunner::finished, this,
-            [this](quint64 id, Status status, const QString& message, const QVariant& result) {
-                // Every failure reaches the banner; pages handle their own jobs' results.
-                if (status == Status::Failed)
-                    m_banner->showError(message);
-                if (m_addJobs.removeOne(id)) {
-                    if (status == Status::Ok && result.canConvert<OpenedMembers>())
-                        onMembersOpened(result.value<OpenedMembers>());
-                    return;
-                }
-                if (id == m_projectJob) {
-                    if (status == Status::Ok && result.canConvert<ProjectSummary>())
-                        onProjectOpened(result.value<ProjectSummary>());
-                    else if (status == Status::Failed)
-                        Q_EMIT openFailed(message);
-                    return;
-                }
-                if (id != m_openJob)
-                    return;
-                if (status == Status::Ok && result.canConvert<CheckpointSummary>())
-                    onOpened(result.value<CheckpointSummary>());
-                else if (status == Status::Failed)
-                    Q_EMIT openFailed(message);
-            });
 
     createMenus();
     QSettings settings;
@@ -410,7 +389,11 @@ void MainWindow::addCheckpoints(const QStringList& paths)
     const QString title = paths.size() == 1 ? tr("Adding %1").arg(QFileInfo(paths.front()).fileName())
                                             : tr("Adding %n checkpoint(s)", nullptr, static_cast<int>(paths.size()));
     // No channel: a second drop while the first is read must not cancel it.
-    m_addJobs << m_jobs->start(title, QString(), openMembersWork(paths));
+    m_jobs->start<OpenedMembers>(title, QString(), openMembersWork(paths), this,
+                                 [this](const JobOutcome<OpenedMembers>& outcome) {
+                                     if (outcome.ok())
+                                         onMembersOpened(*outcome.result);
+                                 });
 }
 
 void MainWindow::onMembersOpened(const OpenedMembers& opened)
@@ -492,8 +475,13 @@ void MainWindow::openProject(const QString& path)
     m_banner->dismiss();
     const QFileInfo info(path);
     QSettings().setValue(QStringLiteral("paths/lastProject"), info.absolutePath());
-    m_projectJob = m_jobs->start(tr("Opening project %1").arg(info.fileName()), QStringLiteral("open-project"),
-                                 openProjectWork(path));
+    m_jobs->start<ProjectSummary>(tr("Opening project %1").arg(info.fileName()), QStringLiteral("open-project"),
+                                  openProjectWork(path), this, [this](const JobOutcome<ProjectSummary>& outcome) {
+                                      if (outcome.ok())
+                                          onProjectOpened(*outcome.result);
+                                      else if (outcome.status == Status::Failed)
+                                          Q_EMIT openFailed(outcome.message);
+                                  });
 }
 
 void MainWindow::onProjectOpened(const ProjectSummary& project)
@@ -537,8 +525,14 @@ void MainWindow::openPath(const QString& path)
     const QFileInfo info(path);
     QSettings().setValue(QStringLiteral("paths/lastOpen"), info.isDir() ? info.absoluteFilePath() : info.absolutePath());
     // Opening another file supersedes an open still in progress.
-    m_openJob = m_jobs->start(tr("Opening %1").arg(info.fileName().isEmpty() ? path : info.fileName()), kOpenChannel,
-                  openCheckpointWork(path));
+    m_jobs->start<CheckpointSummary>(tr("Opening %1").arg(info.fileName().isEmpty() ? path : info.fileName()),
+                                     kOpenChannel, openCheckpointWork(path), this,
+                                     [this](const JobOutcome<CheckpointSummary>& outcome) {
+                                         if (outcome.ok())
+                                             onOpened(*outcome.result);
+                                         else if (outcome.status == Status::Failed)
+                                             Q_EMIT openFailed(outcome.message);
+                                     });
 }
 
 void MainWindow::onOpened(const CheckpointSummary& summary)

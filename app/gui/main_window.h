@@ -124,9 +124,6 @@ private:
     QStringList m_pageNames;
     QString m_projectPath;
     bool m_hasProject = false;
-    quint64 m_openJob = 0;
-    quint64 m_projectJob = 0;
-    QList<quint64> m_addJobs;
 };
 
 } // namespace mergelab::gui

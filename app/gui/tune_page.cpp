@@ -38,6 +38,8 @@ constexpr double kSliderScale = 100.0;
 constexpr int kLambdaMergeId = 1;
 constexpr int kCoefficientMergeId = 100; // + task index
 constexpr int kGlobalMergeId = 1000;     // + editor order
+const QString kSetupChannel = QStringLiteral("tune-setup");
+const QString kEvaluateChannel = QStringLiteral("tune"); // quick and full evaluations supersede each other
 const QColor kInvalid(0xff, 0xd6, 0xd6);
 const QColor kPretrainedColor(0x9e, 0x9e, 0x9e);
 const QColor kFineTunedColor(0x74, 0xa9, 0xcf);
@@ -262,7 +264,6 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
     connect(m_sweeps, &TuneSweepPanel::applyRequested, this,
             [this](const TuneState& s) { applyState(s, tr("Apply sweep point")); });
     connect(m_sweeps, &TuneSweepPanel::runningChanged, this, [this] { checkSettled(); });
-    connect(m_jobs, &GuiJobRunner::finished, this, &TunePage::onFinished);
     setEnabled(true);
     m_export->setEnabled(false);
 }
@@ -290,13 +291,8 @@ QColor TunePage::taskColor(const std::string& task, int index) const
 
 void TunePage::setProject(const ProjectSummary& project)
 {
-    if (m_setupJob)
-        m_jobs->cancel(m_setupJob);
-    if (m_quickJob)
-        m_jobs->cancel(m_quickJob);
-    if (m_fullJob)
-        m_jobs->cancel(m_fullJob);
-    m_quickJob = m_fullJob = 0;
+    m_jobs->cancel(m_jobs->currentJob(kSetupChannel));
+    m_jobs->discard(kEvaluateChannel); // an evaluation of the previous project is of no use
     m_project = project;
     m_setup = {};
     m_sweeps->setSetup({}, {}, {});
@@ -330,8 +326,8 @@ void TunePage::setProject(const ProjectSummary& project)
         return;
     }
     showStatus(tr("Loading %1 checkpoints and the validation data…").arg(models + 1));
-    m_setupJob = m_jobs->start(tr("Tune: load %1").arg(qs(project.set.name)), QStringLiteral("tune-setup"),
-                               tuneSetupWork(project.set));
+    m_jobs->start<TuneSetup>(tr("Tune: load %1").arg(qs(project.set.name)), kSetupChannel, tuneSetupWork(project.set),
+                             this, [this](const JobOutcome<TuneSetup>& outcome) { onSetupEnded(outcome); });
     checkSettled();
 }
 
@@ -342,7 +338,10 @@ std::optional<Recipe> TunePage::currentRecipe() const
     return recipeFor(m_state, m_project.set);
 }
 
-bool TunePage::busy() const { return m_setupJob || m_quickJob || m_fullJob || m_sweeps->running(); }
+bool TunePage::busy() const
+{
+    return m_jobs->currentJob(kSetupChannel) || m_jobs->currentJob(kEvaluateChannel) || m_sweeps->running();
+}
 
 void TunePage::checkSettled()
 {
@@ -679,69 +678,66 @@ void TunePage::requestEvaluation()
 
 void TunePage::startQuick()
 {
-    if (m_fullJob)
-        m_jobs->cancel(m_fullJob);
-    m_fullJob = 0;
     m_quickGeneration = m_generation;
     showStatus(tr("Evaluating %1 on %2 validation samples per task…").arg(qs(m_state.method)).arg(m_setup.quickSamples));
-    // The "tune" channel: this job supersedes the previous evaluation, whose result is dropped.
-    m_quickJob = m_jobs->start(tr("Tune: evaluate %1").arg(qs(m_state.method)), QStringLiteral("tune"),
-                               tuneEvaluateWork(m_setup, m_state, false));
+    // The "tune" channel: this job supersedes the previous evaluation (quick or full), whose result is dropped.
+    m_jobs->start<TuneOutcome>(tr("Tune: evaluate %1").arg(qs(m_state.method)), kEvaluateChannel,
+                               tuneEvaluateWork(m_setup, m_state, false), this,
+                               [this](const JobOutcome<TuneOutcome>& outcome) { onQuickEnded(outcome); });
     checkSettled();
 }
 
-void TunePage::onFinished(quint64 id, Status status, const QString& message, const QVariant& result)
+void TunePage::onSetupEnded(const JobOutcome<TuneSetup>& outcome)
 {
-    if (id == 0)
-        return;
-    if (id == m_setupJob) {
-        m_setupJob = 0;
-        if (status == Status::Ok && result.canConvert<TuneSetup>()) {
-            m_setup = result.value<TuneSetup>();
-            drawReferences();
-            QStringList names;
-            QHash<QString, QColor> colors;
-            for (std::size_t i = 0; i < m_project.set.models.size(); ++i)
-                names << qs(m_project.set.models[i].name);
-            for (std::size_t t = 0; t < m_setup.pretrained.tasks.size(); ++t)
-                colors.insert(qs(m_setup.pretrained.tasks[t].name), taskColor(m_setup.pretrained.tasks[t].name, static_cast<int>(t)));
-            m_sweeps->setSetup(m_setup, names, colors);
-            requestEvaluation(); // started here, inside the signal, so the runner never goes idle in between
-        } else {
-            showStatus(status == Status::Cancelled ? tr("Loading cancelled.") : tr("Cannot tune: %1").arg(message), true);
-        }
-    } else if (id == m_quickJob) {
-        m_quickJob = 0;
-        if (status == Status::Ok && result.canConvert<TuneOutcome>()) {
-            const TuneOutcome outcome = result.value<TuneOutcome>();
-            drawMerged(outcome);
-            m_drawnGeneration = m_quickGeneration;
-            ++m_quickDrawn;
-            m_latencies << static_cast<double>(m_changeClock.nsecsElapsed()) / 1e6;
-            m_latency->setText(tr("last evaluation: %1 ms (merge + %2 samples/task)")
-                                   .arg(m_latencies.back(), 0, 'f', 0)
-                                   .arg(m_setup.quickSamples));
-            // Second, lower-priority step: the whole validation split, superseded by any change.
-            m_fullJob = m_jobs->start(tr("Tune: full validation"), QStringLiteral("tune"), tuneEvaluateWork(m_setup, m_state, true));
-            Q_EMIT evaluated(false);
-        } else if (status == Status::Failed) {
-            showStatus(tr("Evaluation failed: %1").arg(message), true);
-        }
-    } else if (id == m_fullJob) {
-        m_fullJob = 0;
-        if (status == Status::Ok && result.canConvert<TuneOutcome>()) {
-            const TuneOutcome outcome = result.value<TuneOutcome>();
-            drawMerged(outcome);
-            ++m_fullDrawn;
-            m_latency->setText(tr("last evaluation: %1 ms quick · %2 ms full validation")
-                                   .arg(m_latencies.isEmpty() ? 0.0 : m_latencies.back(), 0, 'f', 0)
-                                   .arg(outcome.seconds * 1000.0, 0, 'f', 0));
-            Q_EMIT evaluated(true);
-        } else if (status == Status::Failed) {
-            showStatus(tr("Full validation failed: %1").arg(message), true);
-        }
+    if (outcome.ok()) {
+        m_setup = *outcome.result;
+        drawReferences();
+        QStringList names;
+        QHash<QString, QColor> colors;
+        for (std::size_t i = 0; i < m_project.set.models.size(); ++i)
+            names << qs(m_project.set.models[i].name);
+        for (std::size_t t = 0; t < m_setup.pretrained.tasks.size(); ++t)
+            colors.insert(qs(m_setup.pretrained.tasks[t].name), taskColor(m_setup.pretrained.tasks[t].name, static_cast<int>(t)));
+        m_sweeps->setSetup(m_setup, names, colors);
+        requestEvaluation(); // started here, inside the callback, so the runner never goes idle in between
     } else {
-        return;
+        showStatus(outcome.status == Status::Cancelled ? tr("Loading cancelled.") : tr("Cannot tune: %1").arg(outcome.message),
+                   true);
+    }
+    checkSettled();
+}
+
+void TunePage::onQuickEnded(const JobOutcome<TuneOutcome>& outcome)
+{
+    if (outcome.ok()) {
+        drawMerged(*outcome.result);
+        m_drawnGeneration = m_quickGeneration;
+        ++m_quickDrawn;
+        m_latencies << static_cast<double>(m_changeClock.nsecsElapsed()) / 1e6;
+        m_latency->setText(tr("last evaluation: %1 ms (merge + %2 samples/task)")
+                               .arg(m_latencies.back(), 0, 'f', 0)
+                               .arg(m_setup.quickSamples));
+        // Second, lower-priority step: the whole validation split, superseded by any change.
+        m_jobs->start<TuneOutcome>(tr("Tune: full validation"), kEvaluateChannel, tuneEvaluateWork(m_setup, m_state, true),
+                                   this, [this](const JobOutcome<TuneOutcome>& full) { onFullEnded(full); });
+        Q_EMIT evaluated(false);
+    } else if (outcome.status == Status::Failed) {
+        showStatus(tr("Evaluation failed: %1").arg(outcome.message), true);
+    }
+    checkSettled();
+}
+
+void TunePage::onFullEnded(const JobOutcome<TuneOutcome>& outcome)
+{
+    if (outcome.ok()) {
+        drawMerged(*outcome.result);
+        ++m_fullDrawn;
+        m_latency->setText(tr("last evaluation: %1 ms quick · %2 ms full validation")
+                               .arg(m_latencies.isEmpty() ? 0.0 : m_latencies.back(), 0, 'f', 0)
+                               .arg(outcome.result->seconds * 1000.0, 0, 'f', 0));
+        Q_EMIT evaluated(true);
+    } else if (outcome.status == Status::Failed) {
+        showStatus(tr("Full validation failed: %1").arg(outcome.message), true);
     }
     checkSettled();
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gui_job_runner.h"
 #include "project_loader.h"
 #include "tune_state.h"
 #include "tune_work.h"
@@ -32,7 +33,6 @@ class BarChartView;
 
 namespace mergelab::gui {
 
-class GuiJobRunner;
 class TuneSweepPanel;
 
 // The "Tune" page (issue 6): method selector with a parameter editor, coefficient sliders, live
@@ -108,7 +108,9 @@ private:
     void markInvalid(const QString& key, QWidget* editor, QTableWidgetItem* item, const QString& problem);
     void requestEvaluation();
     void startQuick();
-    void onFinished(quint64 id, Status status, const QString& message, const QVariant& result);
+    void onSetupEnded(const JobOutcome<TuneSetup>& outcome);
+    void onQuickEnded(const JobOutcome<TuneOutcome>& outcome);
+    void onFullEnded(const JobOutcome<TuneOutcome>& outcome);
     void drawReferences();
     void drawMerged(const TuneOutcome& outcome);
     void showStatus(const QString& text, bool error = false);
@@ -121,9 +123,6 @@ private:
     TuneState m_state;
     std::string m_editorsMethod; // the method the parameter editors were built for
 
-    quint64 m_setupJob = 0;
-    quint64 m_quickJob = 0;
-    quint64 m_fullJob = 0;
     quint64 m_generation = 0;
     quint64 m_quickGeneration = 0;
     quint64 m_drawnGeneration = 0;

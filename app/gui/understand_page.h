@@ -42,7 +42,6 @@ private:
     void updateCharts();
 
     GuiJobRunner* m_jobs;
-    quint64 m_job = 0;
     ModelSet m_set;
     AnalysisReport m_report;
     int m_selectedLayer = kGlobal;
