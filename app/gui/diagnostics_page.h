@@ -30,6 +30,8 @@ public:
 
     // A project was opened (or its base changed): start over on it.
     void setProject(const ProjectSummary& project);
+    // The project the page shows (the last one given to setProject()).
+    const ProjectSummary& project() const { return m_project; }
     // Starts (superseding) the sharpness + disentanglement job / the surface job.
     void computeDiagnostics();
     void computeSurface();

@@ -30,6 +30,8 @@ public:
 
     // A project was opened (or its base changed): analyse its first MoE member, if any.
     void setProject(const ProjectSummary& project);
+    // The project the page shows (the last one given to setProject()).
+    const ProjectSummary& project() const { return m_project; }
     // Analyse this MoE checkpoint (file or folder).
     void openModel(const QString& path);
     // Merge every layer to the slider's K into `output` (a new folder) as a Job.

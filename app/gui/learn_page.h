@@ -34,6 +34,8 @@ public:
 
     // A project was opened (or its base changed): start over on it.
     void setProject(const ProjectSummary& project);
+    // The project the page shows (the last one given to setProject()).
+    const ProjectSummary& project() const { return m_project; }
 
     // The form's current settings / set them (tests, restoring a session).
     LearnSettings settings() const;

@@ -2,7 +2,7 @@
 
 #include "gui_job_runner.h"
 #include "main_window.h"
-#include "model_set_page.h"
+#include "project_document.h"
 #include "project_export.h"
 #include "stall_monitor.h"
 
@@ -62,7 +62,7 @@ void whenSettled(const std::shared_ptr<Bench>& b, std::function<void()> then)
 
 void mergeAndEvaluate(const std::shared_ptr<Bench>& b)
 {
-    const ModelSet set = b->window->modelSetPage()->currentSet();
+    const ModelSet set = b->window->document()->set();
     if (!b->window->hasProject() || set.base.path.empty() || set.models.empty()) {
         std::printf("merge + evaluate: skipped (PATH is not a project with a base and fine-tunes)\n");
         return b->done(0);

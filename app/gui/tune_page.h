@@ -44,6 +44,8 @@ public:
 
     // A project was opened (or its base changed): start over on it.
     void setProject(const ProjectSummary& project);
+    // The project the page shows (the last one given to setProject()).
+    const ProjectSummary& project() const { return m_project; }
     // The merge the page currently shows, as a recipe with absolute paths (nullopt when no project
     // is open or the parameters are invalid). The export dialog writes this recipe.
     std::optional<Recipe> currentRecipe() const;

@@ -11,6 +11,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace mergelab::gui {
@@ -87,6 +88,15 @@ UnderstandPage::UnderstandPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(pa
     for (widgets::LineChartView* chart : {m_norms, m_conflicts})
         connect(chart, &widgets::LineChartView::pointClicked, this,
                 [this](double x) { selectLayer(static_cast<int>(std::lround(x))); });
+}
+
+void UnderstandPage::setProject(const ProjectSummary& project)
+{
+    const bool allOpen = std::all_of(project.members.begin(), project.members.end(),
+                                     [](const ProjectMember& m) { return m.error.isEmpty(); });
+    // The analysis is one streaming pass over the checkpoints: it starts right away, cancellable.
+    if (allOpen && !project.set.base.path.empty())
+        analyze(project.set);
 }
 
 void UnderstandPage::analyze(const ModelSet& set)
