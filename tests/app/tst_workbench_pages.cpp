@@ -5,6 +5,7 @@
 #include "gui/main_window.h"
 #include "gui/model_set_page.h"
 #include "gui/model_set_table_model.h"
+#include "gui/project_document.h"
 #include "gui/understand_page.h"
 
 #include "banner.h"
