@@ -55,18 +55,13 @@ quint64 buildDemo(const DemoHost& host, const QString& folder, const QString& pr
         return QString::fromStdString(job.report().projectPath);
     };
     GuiJobRunner* jobs = host.jobs;
-    const quint64 id = jobs->start(DemoOfferDialog::tr("Building the demo model set"), kDemoChannel, work);
-    // One-shot: a superseded build never finishes, so its connection stays until the window goes.
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = QObject::connect(
-        jobs, &GuiJobRunner::finished, host.window ? static_cast<QObject*>(host.window) : jobs,
-        [open = host.openProject, id, connection](quint64 done, Status status, const QString&, const QVariant& result) {
-            if (done != id)
-                return;
-            QObject::disconnect(*connection);
-            if (status == Status::Ok && open)
-                open(result.toString());
-        });
+    // The window receives the result (the runner when there is none): no callback once it is gone.
+    QObject* receiver = host.window ? static_cast<QObject*>(host.window) : jobs;
+    const quint64 id = jobs->start<QString>(DemoOfferDialog::tr("Building the demo model set"), kDemoChannel, work,
+                                            receiver, [open = host.openProject](const JobOutcome<QString>& outcome) {
+                                                if (outcome.ok() && open)
+                                                    open(*outcome.result);
+                                            });
     return id;
 }
 

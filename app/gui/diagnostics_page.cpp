@@ -144,24 +144,23 @@ DiagnosticsPage::DiagnosticsPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(
     connect(m_compute, &QPushButton::clicked, this, &DiagnosticsPage::computeDiagnostics);
     connect(m_computeSurface, &QPushButton::clicked, this, &DiagnosticsPage::computeSurface);
     connect(m_metric, &QComboBox::currentIndexChanged, this, [this] { showSurface(); });
-    connect(m_jobs, &GuiJobRunner::finished, this,
-            [this](quint64 id, Status status, const QString& message, const QVariant& result) {
-                const bool surface = id == m_surfaceJob;
-                if (id != m_diagnosticsJob && !surface)
-                    return;
-                (surface ? m_computeSurface : m_compute)->setEnabled(true);
-                if (status == Status::Ok && result.canConvert<DiagnosticsReport>()) {
-                    if (surface) {
-                        setSurface(result.value<DiagnosticsReport>());
-                        Q_EMIT surfaceFinished();
-                    } else {
-                        setDiagnostics(result.value<DiagnosticsReport>());
-                        Q_EMIT diagnosticsFinished();
-                    }
-                    return;
-                }
-                (surface ? m_surfaceStatus : m_status)->setText(status == Status::Cancelled ? tr("Cancelled.") : message);
-            });
+}
+
+void DiagnosticsPage::onJobEnded(bool surface, const JobOutcome<DiagnosticsReport>& outcome)
+{
+    (surface ? m_computeSurface : m_compute)->setEnabled(true);
+    if (outcome.ok()) {
+        if (surface) {
+            setSurface(*outcome.result);
+            Q_EMIT surfaceFinished();
+        } else {
+            setDiagnostics(*outcome.result);
+            Q_EMIT diagnosticsFinished();
+        }
+        return;
+    }
+    (surface ? m_surfaceStatus : m_status)
+        ->setText(outcome.status == Status::Cancelled ? tr("Cancelled.") : outcome.message);
 }
 
 void DiagnosticsPage::setProject(const ProjectSummary& project)
@@ -200,8 +199,10 @@ void DiagnosticsPage::computeDiagnostics()
     o.disentanglement = true;
     m_compute->setEnabled(false);
     m_status->setText(tr("Measuring sharpness and disentanglement of %1 fine-tunes…").arg(m_project.set.models.size()));
-    m_diagnosticsJob = m_jobs->start(tr("Mergeability diagnostics of %1").arg(QString::fromStdString(m_project.set.name)),
-                                     QStringLiteral("diagnostics"), diagnosticsWork(m_project.set, o));
+    m_diagnosticsJob = m_jobs->start<DiagnosticsReport>(
+        tr("Mergeability diagnostics of %1").arg(QString::fromStdString(m_project.set.name)), QStringLiteral("diagnostics"),
+        diagnosticsWork(m_project.set, o), this,
+        [this](const JobOutcome<DiagnosticsReport>& outcome) { onJobEnded(false, outcome); });
 }
 
 void DiagnosticsPage::computeSurface()
@@ -222,8 +223,9 @@ void DiagnosticsPage::computeSurface()
         o.grid.push_back(i * step);
     m_computeSurface->setEnabled(false);
     m_surfaceStatus->setText(tr("Evaluating %1 points…").arg(o.grid.size() * o.grid.size()));
-    m_surfaceJob = m_jobs->start(tr("Coefficient surface %1 × %2").arg(m_taskA->currentText(), m_taskB->currentText()),
-                                 QStringLiteral("diagnostics-surface"), diagnosticsWork(m_project.set, o));
+    m_jobs->start<DiagnosticsReport>(tr("Coefficient surface %1 × %2").arg(m_taskA->currentText(), m_taskB->currentText()),
+                                     QStringLiteral("diagnostics-surface"), diagnosticsWork(m_project.set, o), this,
+                                     [this](const JobOutcome<DiagnosticsReport>& outcome) { onJobEnded(true, outcome); });
 }
 
 void DiagnosticsPage::setDiagnostics(const DiagnosticsReport& report)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "diagnostics_work.h"
+#include "gui_job_runner.h"
 #include "project_loader.h"
 
 #include <QWidget>
@@ -18,8 +19,6 @@ class HeatmapWidget;
 
 namespace mergelab::gui {
 
-class GuiJobRunner;
-
 // The "Diagnostics" page (issue 9): will these fine-tunes merge well? Sharpness per fine-tune (bar
 // chart), the weight-disentanglement error matrix (heatmap, pairs and all tasks together) and the
 // loss or accuracy surface over two task coefficients (heatmap). Each is a cancellable job,
@@ -31,6 +30,8 @@ public:
 
     // A project was opened (or its base changed): start over on it.
     void setProject(const ProjectSummary& project);
+    // The project the page shows (the last one given to setProject()).
+    const ProjectSummary& project() const { return m_project; }
     // Starts (superseding) the sharpness + disentanglement job / the surface job.
     void computeDiagnostics();
     void computeSurface();
@@ -42,6 +43,7 @@ public:
     widgets::HeatmapWidget* disentanglementHeatmap() const { return m_disentanglement; }
     widgets::HeatmapWidget* surfaceHeatmap() const { return m_surface; }
     QChartView* sharpnessChart() const { return m_sharpness; }
+    // The id of the last diagnostics job started (the Jobs dock's, for tests).
     quint64 diagnosticsJob() const { return m_diagnosticsJob; }
 
 Q_SIGNALS:
@@ -50,11 +52,13 @@ Q_SIGNALS:
 
 private:
     void showSurface();
+    // A diagnostics (or, with surface, a surface) job ended.
+    void onJobEnded(bool surface, const JobOutcome<DiagnosticsReport>& outcome);
 
     GuiJobRunner* m_jobs;
     ProjectSummary m_project;
     DiagnosticsReport m_diagnostics, m_surfaceReport;
-    quint64 m_diagnosticsJob = 0, m_surfaceJob = 0;
+    quint64 m_diagnosticsJob = 0;
     QDoubleSpinBox* m_rho = nullptr;
     QDoubleSpinBox* m_alpha = nullptr;
     QSpinBox* m_limit = nullptr;

@@ -119,29 +119,31 @@ ExpertsPage::ExpertsPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent),
     connect(m_layer, &QComboBox::currentIndexChanged, this, [this] { showLayer(); });
     connect(m_k, &QSlider::valueChanged, this, [this] { updateGroups(); });
     connect(m_merge, &QPushButton::clicked, this, &ExpertsPage::chooseOutput);
-    connect(m_jobs, &GuiJobRunner::finished, this,
-            [this](quint64 id, Status status, const QString& message, const QVariant& result) {
-                if (id == m_analysisJob) {
-                    m_openFile->setEnabled(true);
-                    m_openFolder->setEnabled(true);
-                    if (status == Status::Ok && result.canConvert<ExpertsAnalysis>())
-                        setAnalysis(result.value<ExpertsAnalysis>());
-                    else if (status == Status::Ok)
-                        m_status->setText(tr("No Mixture-of-Experts checkpoint in this project. Open one with the "
-                                             "buttons above (e.g. a model written by mergelab-cli btx)."));
-                    else
-                        m_status->setText(status == Status::Cancelled ? tr("Analysis cancelled.") : message);
-                    Q_EMIT analysisFinished();
-                } else if (id == m_mergeJob) {
-                    m_merge->setEnabled(!m_analysis.layers.empty());
-                    if (status == Status::Ok && result.canConvert<ExpertsMergeOutcome>())
-                        setMergeOutcome(result.value<ExpertsMergeOutcome>());
-                    else
-                        m_result->setText(status == Status::Cancelled ? tr("Merge cancelled; nothing was written.")
-                                                                      : tr("Merge failed: %1").arg(message));
-                    Q_EMIT mergeFinished();
-                }
-            });
+}
+
+void ExpertsPage::onAnalysisEnded(const JobOutcome<ExpertsAnalysis>& outcome)
+{
+    m_openFile->setEnabled(true);
+    m_openFolder->setEnabled(true);
+    if (outcome.ok())
+        setAnalysis(*outcome.result);
+    else if (outcome.status == Status::Ok)
+        m_status->setText(tr("No Mixture-of-Experts checkpoint in this project. Open one with the "
+                             "buttons above (e.g. a model written by mergelab-cli btx)."));
+    else
+        m_status->setText(outcome.status == Status::Cancelled ? tr("Analysis cancelled.") : outcome.message);
+    Q_EMIT analysisFinished();
+}
+
+void ExpertsPage::onMergeEnded(const JobOutcome<ExpertsMergeOutcome>& outcome)
+{
+    m_merge->setEnabled(!m_analysis.layers.empty());
+    if (outcome.ok())
+        setMergeOutcome(*outcome.result);
+    else
+        m_result->setText(outcome.status == Status::Cancelled ? tr("Merge cancelled; nothing was written.")
+                                                              : tr("Merge failed: %1").arg(outcome.message));
+    Q_EMIT mergeFinished();
 }
 
 void ExpertsPage::setProject(const ProjectSummary& project)
@@ -163,8 +165,9 @@ void ExpertsPage::startAnalysis(const QStringList& candidates, bool fromProject)
                                              : tr("Looking for an MoE checkpoint among the project's models…"));
     m_openFile->setEnabled(false);
     m_openFolder->setEnabled(false);
-    m_analysisJob = m_jobs->start(tr("Expert similarity"), QStringLiteral("experts-analysis"),
-                                  expertsAnalysisWork(candidates, fromProject));
+    m_jobs->start<ExpertsAnalysis>(tr("Expert similarity"), QStringLiteral("experts-analysis"),
+                                   expertsAnalysisWork(candidates, fromProject), this,
+                                   [this](const JobOutcome<ExpertsAnalysis>& outcome) { onAnalysisEnded(outcome); });
 }
 
 void ExpertsPage::setAnalysis(const ExpertsAnalysis& analysis)
@@ -283,8 +286,9 @@ void ExpertsPage::mergeTo(const QString& output)
         return;
     m_merge->setEnabled(false);
     m_result->setText(tr("Merging every layer to %1 experts into %2…").arg(m_k->value()).arg(output));
-    m_mergeJob = m_jobs->start(tr("Merge experts to %1").arg(m_k->value()), QStringLiteral("experts-merge"),
-                               expertsMergeWork(m_analysis.path, output, m_k->value(), m_project.path));
+    m_jobs->start<ExpertsMergeOutcome>(tr("Merge experts to %1").arg(m_k->value()), QStringLiteral("experts-merge"),
+                                       expertsMergeWork(m_analysis.path, output, m_k->value(), m_project.path), this,
+                                       [this](const JobOutcome<ExpertsMergeOutcome>& outcome) { onMergeEnded(outcome); });
 }
 
 void ExpertsPage::setMergeOutcome(const ExpertsMergeOutcome& outcome)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "experts_page_work.h"
+#include "gui_job_runner.h"
 #include "project_loader.h"
 
 #include <QWidget>
@@ -18,8 +19,6 @@ class HeatmapWidget;
 
 namespace mergelab::gui {
 
-class GuiJobRunner;
-
 // The "Experts" page (issue 7): open an MoE checkpoint (or use the project's first MoE member),
 // choose a layer, see its expert-similarity heatmap beside the merge tree; a K slider colours the
 // groups and shows the parameter saving; "Merge to K…" runs the expert merge as a Job and, for an
@@ -31,6 +30,8 @@ public:
 
     // A project was opened (or its base changed): analyse its first MoE member, if any.
     void setProject(const ProjectSummary& project);
+    // The project the page shows (the last one given to setProject()).
+    const ProjectSummary& project() const { return m_project; }
     // Analyse this MoE checkpoint (file or folder).
     void openModel(const QString& path);
     // Merge every layer to the slider's K into `output` (a new folder) as a Job.
@@ -59,12 +60,12 @@ private:
     void updateGroups();
     void chooseOutput();
     void setMergeOutcome(const ExpertsMergeOutcome& outcome);
+    void onAnalysisEnded(const JobOutcome<ExpertsAnalysis>& outcome);
+    void onMergeEnded(const JobOutcome<ExpertsMergeOutcome>& outcome);
 
     GuiJobRunner* m_jobs;
     ProjectSummary m_project;
     ExpertsAnalysis m_analysis;
-    quint64 m_analysisJob = 0;
-    quint64 m_mergeJob = 0;
 
     QLineEdit* m_path = nullptr;
     QPushButton* m_openFile = nullptr;

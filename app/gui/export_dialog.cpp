@@ -27,6 +27,7 @@ namespace mergelab::gui {
 
 namespace {
 const QString kExportChannel = QStringLiteral("export");
+const QString kEvaluateChannel = QStringLiteral("export-evaluate");
 
 // Combo box data of the dtype choices: "" keeps the base's dtype.
 const char* const kDTypes[] = {"", "F32", "F16", "BF16"};
@@ -126,10 +127,9 @@ ExportDialog::ExportDialog(GuiJobRunner* jobs, Recipe recipe, ModelSet set, QWid
     connect(m_export, &QPushButton::clicked, this, &ExportDialog::startExport);
     connect(m_evaluate, &QPushButton::clicked, this, &ExportDialog::startEvaluation);
     connect(m_cancel, &QPushButton::clicked, this, &ExportDialog::reject);
-    connect(m_jobs, &GuiJobRunner::finished, this, &ExportDialog::onFinished);
     connect(m_jobs, &GuiJobRunner::progressChanged, this,
             [this](quint64 id, double done, double total, const QString& message) {
-                if (id != m_exportJob && id != m_evalJob)
+                if (id != m_jobs->currentJob(kExportChannel) && id != m_jobs->currentJob(kEvaluateChannel))
                     return;
                 if (total > 0) {
                     m_progress->setRange(0, 1000);
@@ -171,7 +171,7 @@ void ExportDialog::setSettings(const ExportSettings& s)
 
 bool ExportDialog::isRunning() const
 {
-    return (m_exportJob && m_jobs->isRunning(m_exportJob)) || (m_evalJob && m_jobs->isRunning(m_evalJob));
+    return m_jobs->currentJob(kExportChannel) || m_jobs->currentJob(kEvaluateChannel);
 }
 
 QString ExportDialog::statusText() const { return m_status->text(); }
@@ -243,8 +243,11 @@ bool ExportDialog::startExport()
     m_results->hide();
     m_progress->setRange(0, 0);
     setStatus(tr("Exporting to %1…").arg(QDir::toNativeSeparators(s.destination)));
-    m_exportJob = m_jobs->start(tr("Export %1").arg(target.fileName()), kExportChannel,
-                                exportWork(exportRecipe(m_recipe, s), target.absoluteFilePath()));
+    m_jobs->start(tr("Export %1").arg(target.fileName()), kExportChannel,
+                  exportWork(exportRecipe(m_recipe, s), target.absoluteFilePath()), this,
+                  [this](Status status, const QString& message, const QVariant& result) {
+                      onEnded(true, status, message, result);
+                  });
     updateControls();
     return true;
 }
@@ -259,19 +262,19 @@ bool ExportDialog::startEvaluation()
     }
     m_progress->setRange(0, 0);
     setStatus(tr("Evaluating %1 on the test split…").arg(QFileInfo(m_outcome.writtenPath).fileName()));
-    m_evalJob = m_jobs->start(tr("Evaluate %1").arg(QFileInfo(m_outcome.writtenPath).fileName()),
-                              QStringLiteral("export-evaluate"),
-                              evaluateCheckpointWork(m_set, m_outcome.writtenPath, QStringLiteral("test")));
+    m_jobs->start(tr("Evaluate %1").arg(QFileInfo(m_outcome.writtenPath).fileName()), kEvaluateChannel,
+                  evaluateCheckpointWork(m_set, m_outcome.writtenPath, QStringLiteral("test")), this,
+                  [this](Status status, const QString& message, const QVariant& result) {
+                      onEnded(false, status, message, result);
+                  });
     updateControls();
     return true;
 }
 
 void ExportDialog::cancelJob()
 {
-    if (m_exportJob)
-        m_jobs->cancel(m_exportJob);
-    if (m_evalJob)
-        m_jobs->cancel(m_evalJob);
+    m_jobs->cancel(m_jobs->currentJob(kExportChannel));
+    m_jobs->cancel(m_jobs->currentJob(kEvaluateChannel));
 }
 
 void ExportDialog::reject()
@@ -286,15 +289,8 @@ void ExportDialog::reject()
     QDialog::reject();
 }
 
-void ExportDialog::onFinished(quint64 id, Status status, const QString& message, const QVariant& result)
+void ExportDialog::onEnded(bool isExport, Status status, const QString& message, const QVariant& result)
 {
-    if (id != m_exportJob && id != m_evalJob)
-        return;
-    const bool isExport = id == m_exportJob;
-    if (isExport)
-        m_exportJob = 0;
-    else
-        m_evalJob = 0;
     m_cancel->setEnabled(true);
     // Cancelled after the merge had already committed: the user said no, so remove what it wrote
     // (the destination did not exist when the export started).

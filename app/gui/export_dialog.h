@@ -56,7 +56,8 @@ Q_SIGNALS:
 private:
     void browse();
     void updateControls();
-    void onFinished(quint64 id, Status status, const QString& message, const QVariant& result);
+    // The export (isExport) or the evaluation ended; result: ExportOutcome / ExportEvaluation.
+    void onEnded(bool isExport, Status status, const QString& message, const QVariant& result);
     void showEvaluation(const ExportEvaluation& evaluation);
     void removeOutput(const ExportOutcome& outcome);
     void setStatus(const QString& text, bool error = false);
@@ -64,8 +65,6 @@ private:
     GuiJobRunner* m_jobs;
     Recipe m_recipe;
     ModelSet m_set;
-    quint64 m_exportJob = 0;
-    quint64 m_evalJob = 0;
     ExportOutcome m_outcome;
     ExportEvaluation m_evaluation;
 

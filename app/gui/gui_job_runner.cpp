@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QMutex>
 #include <QPointer>
+#include <QThread>
 
 namespace mergelab::gui {
 
@@ -11,6 +12,8 @@ struct GuiJobRunner::State {
     QString title;
     QString channel;
     CancelToken cancel;
+    QPointer<QObject> receiver;
+    GuiJobRunner::Done done;
 };
 
 namespace {
@@ -74,12 +77,14 @@ GuiJobRunner::~GuiJobRunner()
     m_pool.waitForDone();
 }
 
-quint64 GuiJobRunner::start(const QString& title, const QString& channel, Work work)
+quint64 GuiJobRunner::start(const QString& title, const QString& channel, Work work, QObject* receiver, Done done)
 {
     auto state = std::make_shared<State>();
     state->id = m_nextId++;
     state->title = title;
     state->channel = channel;
+    state->receiver = receiver;
+    state->done = std::move(done);
     if (!channel.isEmpty()) {
         if (const quint64 previous = m_channels.value(channel))
             cancel(previous);
@@ -107,6 +112,13 @@ void GuiJobRunner::cancel(quint64 id)
         (*it)->cancel.cancel();
 }
 
+void GuiJobRunner::discard(const QString& channel)
+{
+    if (channel.isEmpty())
+        return;
+    cancel(m_channels.take(channel));
+}
+
 void GuiJobRunner::cancelAll()
 {
     for (const auto& state : std::as_const(m_jobs))
@@ -123,9 +135,21 @@ void GuiJobRunner::onDone(const std::shared_ptr<State>& state, Status status, co
     const bool current = state->channel.isEmpty() || m_channels.value(state->channel) == state->id;
     if (current && !state->channel.isEmpty())
         m_channels.remove(state->channel);
-    Q_EMIT ended(state->id, status, message);
-    if (current)
-        Q_EMIT finished(state->id, status, status == Status::Cancelled ? tr("Cancelled") : message, result);
+    Q_EMIT ended(state->id, status, message, !current);
+    QObject* receiver = state->receiver.data();
+    if (current && receiver && state->done) {
+        const QString shown = status == Status::Cancelled ? tr("Cancelled") : message;
+        // Called right here on the receiver's own thread (the GUI thread), so a callback that starts
+        // the next job does so before idle() is checked below; another thread gets it queued, and Qt
+        // drops the call if the receiver is destroyed before it runs.
+        if (receiver->thread() == QThread::currentThread())
+            state->done(status, shown, result);
+        else
+            QMetaObject::invokeMethod(
+                receiver, [done = state->done, status, shown, result] { done(status, shown, result); },
+                Qt::QueuedConnection);
+    }
+    state->done = nullptr; // its captures are released here, on this thread, not on the worker's
     if (m_jobs.isEmpty())
         Q_EMIT idle();
 }

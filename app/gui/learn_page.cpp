@@ -173,27 +173,10 @@ LearnPage::LearnPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_j
 
     connect(m_method, qOverload<int>(&QComboBox::currentIndexChanged), this, &LearnPage::onMethodChanged);
     connect(m_run, &QPushButton::clicked, this, [this] { run(); });
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_job)
-            m_jobs->cancel(m_job);
-    });
+    connect(m_cancel, &QPushButton::clicked, this,
+            [this] { m_jobs->cancel(m_jobs->currentJob(QString::fromLatin1(kChannel))); });
     connect(m_export, &QPushButton::clicked, this, &LearnPage::chooseExportPath);
     connect(m_routingLayer, qOverload<int>(&QComboBox::currentIndexChanged), this, &LearnPage::redrawRouting);
-    connect(m_jobs, &GuiJobRunner::finished, this,
-            [this](quint64 id, Status status, const QString& message, const QVariant& result) {
-                if (id != m_job)
-                    return;
-                m_job = 0;
-                setRunning(false);
-                if (status == Status::Ok && result.canConvert<std::shared_ptr<LearnOutcome>>()) {
-                    m_outcome = result.value<std::shared_ptr<LearnOutcome>>();
-                    m_status->setText(tr("Done: %1 steps. Export saves the result.").arg(m_loss.size()));
-                } else {
-                    m_status->setText(status == Status::Cancelled ? tr("Cancelled.") : tr("Failed: %1").arg(message));
-                }
-                m_export->setEnabled(m_outcome != nullptr);
-                Q_EMIT runEnded(status == Status::Ok);
-            });
     setRunning(false);
     m_run->setEnabled(false);
     onMethodChanged();
@@ -203,9 +186,7 @@ LearnPage::LearnPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_j
 
 void LearnPage::setProject(const ProjectSummary& project)
 {
-    if (m_job)
-        m_jobs->cancel(m_job);
-    m_job = 0;
+    m_jobs->discard(QString::fromLatin1(kChannel)); // a run on the previous project is of no use
     ++m_generation;
     m_project = project;
     m_outcome.reset();
@@ -317,11 +298,27 @@ bool LearnPage::run()
             },
             Qt::QueuedConnection);
     };
-    m_job = m_jobs->start(tr("Learned merge: %1").arg(m_method->currentText()), QString::fromLatin1(kChannel),
-                          learnWork(m_project.set, s, onStep));
+    m_jobs->start<std::shared_ptr<LearnOutcome>>(tr("Learned merge: %1").arg(m_method->currentText()),
+                                                 QString::fromLatin1(kChannel), learnWork(m_project.set, s, onStep),
+                                                 this, [this](const JobOutcome<std::shared_ptr<LearnOutcome>>& outcome) {
+                                                     onRunEnded(outcome);
+                                                 });
     setRunning(true);
     m_status->setText(tr("Running %1…").arg(m_method->currentText()));
     return true;
+}
+
+void LearnPage::onRunEnded(const JobOutcome<std::shared_ptr<LearnOutcome>>& outcome)
+{
+    setRunning(false);
+    if (outcome.ok()) {
+        m_outcome = *outcome.result;
+        m_status->setText(tr("Done: %1 steps. Export saves the result.").arg(m_loss.size()));
+    } else {
+        m_status->setText(outcome.status == Status::Cancelled ? tr("Cancelled.") : tr("Failed: %1").arg(outcome.message));
+    }
+    m_export->setEnabled(m_outcome != nullptr);
+    Q_EMIT runEnded(outcome.status == Status::Ok);
 }
 
 void LearnPage::onStep(quint64 generation, const LearnStep& step)
@@ -409,33 +406,23 @@ void LearnPage::exportTo(const QString& path)
         return;
     // What the export may remove again: only a destination it created itself.
     const bool existedBefore = QFileInfo::exists(path);
-    const quint64 id = m_jobs->start(tr("Export %1").arg(path), QStringLiteral("learn-export"),
-                                     exportLearnedWork(m_outcome, path));
-    QPointer<LearnPage> self(this);
-    auto* context = new QObject(this);
-    connect(m_jobs, &GuiJobRunner::finished, context,
-            [self, id, context, path, existedBefore](quint64 done, Status status, const QString& message,
-                                                     const QVariant& result) {
-                if (done != id)
-                    return;
-                context->deleteLater();
-                // Cancelled after the work had written its output (the result carries the path): the
-                // user said no, so what this export created goes again.
-                if (status == Status::Cancelled && result.isValid() && !existedBefore) {
-                    std::error_code ec;
-                    std::filesystem::remove_all(std::filesystem::path(path.toStdString()), ec);
-                }
-                if (!self)
-                    return;
-                if (status == Status::Ok) {
-                    self->m_status->setText(tr("Exported %1").arg(path));
-                    Q_EMIT self->exported(path);
-                } else if (status == Status::Cancelled) {
-                    self->m_status->setText(tr("Export cancelled."));
-                } else {
-                    self->m_status->setText(tr("Export failed: %1").arg(message));
-                }
-            });
+    m_jobs->start(tr("Export %1").arg(path), QStringLiteral("learn-export"), exportLearnedWork(m_outcome, path), this,
+                  [this, path, existedBefore](Status status, const QString& message, const QVariant& result) {
+                      // Cancelled after the work had written its output (the result carries the path):
+                      // the user said no, so what this export created goes again.
+                      if (status == Status::Cancelled && result.isValid() && !existedBefore) {
+                          std::error_code ec;
+                          std::filesystem::remove_all(std::filesystem::path(path.toStdString()), ec);
+                      }
+                      if (status == Status::Ok) {
+                          m_status->setText(tr("Exported %1").arg(path));
+                          Q_EMIT exported(path);
+                      } else if (status == Status::Cancelled) {
+                          m_status->setText(tr("Export cancelled."));
+                      } else {
+                          m_status->setText(tr("Export failed: %1").arg(message));
+                      }
+                  });
 }
 
 void LearnPage::setRunning(bool running)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gui_job_runner.h"
 #include "learn_work.h"
 #include "project_loader.h"
 
@@ -22,8 +23,6 @@ class LineChartView;
 
 namespace mergelab::gui {
 
-class GuiJobRunner;
-
 // The "Learn" page (issue 8): merges that learn from data (Fisher, RegMean, AdaMerging task-/layer-
 // wise, WEMoE) run as jobs on the project's datasets, with live charts of the loss per step and of
 // validation accuracy per task, the WEMoE routing heatmap (input task x task vector, per block),
@@ -35,6 +34,8 @@ public:
 
     // A project was opened (or its base changed): start over on it.
     void setProject(const ProjectSummary& project);
+    // The project the page shows (the last one given to setProject()).
+    const ProjectSummary& project() const { return m_project; }
 
     // The form's current settings / set them (tests, restoring a session).
     LearnSettings settings() const;
@@ -58,6 +59,7 @@ Q_SIGNALS:
 private:
     void onMethodChanged();
     void onStep(quint64 generation, const LearnStep& step);
+    void onRunEnded(const JobOutcome<std::shared_ptr<LearnOutcome>>& outcome);
     void redrawCharts();
     void redrawRouting();
     void chooseExportPath();
@@ -66,7 +68,6 @@ private:
     GuiJobRunner* m_jobs;
     ProjectSummary m_project;
     quint64 m_generation = 0;
-    quint64 m_job = 0;
     std::shared_ptr<const LearnOutcome> m_outcome;
     QString m_editorsMethod; // the method whose defaults the editors hold
 

@@ -8,6 +8,7 @@
 #include "log_dock.h"
 #include "model_set_page.h"
 #include "preferences_dialog.h"
+#include "project_document.h"
 #include "project_loader.h"
 #include "understand_page.h"
 #include "tune_page.h"
@@ -48,6 +49,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     setWindowTitle(tr("MergeLab"));
     setAcceptDrops(true);
     m_jobs = new GuiJobRunner(this);
+    m_document = new ProjectDocument(this);
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
@@ -61,7 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 
     m_checkpointPage = new CheckpointPage(m_tabs);
     addPage(m_checkpointPage, QStringLiteral("checkpoint"), tr("Checkpoint"));
-    m_modelSetPage = new ModelSetPage(m_tabs);
+    m_modelSetPage = new ModelSetPage(m_document, m_tabs);
     addPage(m_modelSetPage, QStringLiteral("models"), tr("Models"));
     m_understandPage = new UnderstandPage(m_jobs, m_tabs);
     addPage(m_understandPage, QStringLiteral("understand"), tr("Understand"));
@@ -73,13 +75,16 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     addPage(m_expertsPage, QStringLiteral("experts"), tr("Experts"));
     m_diagnosticsPage = new DiagnosticsPage(m_jobs, m_tabs);
     addPage(m_diagnosticsPage, QStringLiteral("diagnostics"), tr("Diagnostics"));
-    // A new base or other members make every task vector different: the pages start over.
-    connect(m_modelSetPage, &ModelSetPage::baseChanged, this, &MainWindow::pushProjectToPages);
-    connect(m_modelSetPage, &ModelSetPage::membersChanged, this, [this] {
-        // baseChanged follows when the base went too; one push is enough then.
-        QTimer::singleShot(0, this, &MainWindow::pushProjectToPages);
-    });
-    connect(m_modelSetPage, &ModelSetPage::edited, this, [this] { setWindowModified(true); });
+    // Another project, a new base or other members make every task vector different: the pages
+    // observe the document and start over.
+    followProject(m_document, m_tunePage);
+    followProject(m_document, m_learnPage);
+    followProject(m_document, m_expertsPage);
+    followProject(m_document, m_diagnosticsPage);
+    followProject(m_document, m_understandPage);
+    connect(m_document, &ProjectDocument::modifiedChanged, this, &QWidget::setWindowModified);
+    connect(m_document, &ProjectDocument::changed, this, &MainWindow::updateTitle);
+    connect(m_document, &ProjectDocument::saved, this, &MainWindow::updateTitle);
     connect(m_modelSetPage, &ModelSetPage::addCheckpointsRequested, this, &MainWindow::chooseCheckpointsToAdd);
     connect(m_modelSetPage, &ModelSetPage::addFolderRequested, this, &MainWindow::chooseFolderToAdd);
     connect(m_tunePage, &TunePage::exportRequested, this, &MainWindow::openExportDialog);
@@ -118,40 +123,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                     statusBar()->showMessage(message);
             });
     connect(m_jobs, &GuiJobRunner::logLine, this, [this](quint64, const QString& line) { m_logDock->append(line); });
-    connect(m_jobs, &GuiJobRunner::ended, this, [this](quint64, Status status, const QString& message) {
+    connect(m_jobs, &GuiJobRunner::ended, this, [this](quint64, Status status, const QString& message, bool dropped) {
         if (status == Status::Failed)
             m_logDock->append(tr("Failed: %1").arg(message));
         else if (status == Status::Cancelled)
             m_logDock->append(tr("Cancelled"));
+        // Every failure that was not superseded reaches the banner; pages handle their own results.
+        if (status == Status::Failed && !dropped)
+            m_banner->showError(message);
     });
     connect(m_jobs, &GuiJobRunner::idle, this, [this] {
         m_statusProgress->hide();
         statusBar()->showMessage(tr("Ready"), 5000);
     });
-    connect(m_jobs, &GuiJobRunner::finished, this,
-            [this](quint64 id, Status status, const QString& message, const QVariant& result) {
-                // Every failure reaches the banner; pages handle their own jobs' results.
-                if (status == Status::Failed)
-                    m_banner->showError(message);
-                if (m_addJobs.removeOne(id)) {
-                    if (status == Status::Ok && result.canConvert<OpenedMembers>())
-                        onMembersOpened(result.value<OpenedMembers>());
-                    return;
-                }
-                if (id == m_projectJob) {
-                    if (status == Status::Ok && result.canConvert<ProjectSummary>())
-                        onProjectOpened(result.value<ProjectSummary>());
-                    else if (status == Status::Failed)
-                        Q_EMIT openFailed(message);
-                    return;
-                }
-                if (id != m_openJob)
-                    return;
-                if (status == Status::Ok && result.canConvert<CheckpointSummary>())
-                    onOpened(result.value<CheckpointSummary>());
-                else if (status == Status::Failed)
-                    Q_EMIT openFailed(message);
-            });
 
     createMenus();
     QSettings settings;
@@ -165,6 +149,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+QString MainWindow::projectPath() const { return m_document->path(); }
+
+bool MainWindow::hasProject() const { return m_document->isOpen(); }
+
+bool MainWindow::isProjectModified() const { return m_document->isModified(); }
 
 void MainWindow::addPage(QWidget* page, const QString& name, const QString& title)
 {
@@ -295,11 +285,11 @@ void MainWindow::chooseProject()
 
 void MainWindow::chooseSaveAs()
 {
-    if (!m_hasProject) {
+    if (!hasProject()) {
         m_banner->showMessage(widgets::Banner::Kind::Info, tr("No project to save: open one or start a new one."));
         return;
     }
-    QString dir = m_projectPath.isEmpty() ? QSettings().value(QStringLiteral("paths/lastProject")).toString() : m_projectPath;
+    QString dir = projectPath().isEmpty() ? QSettings().value(QStringLiteral("paths/lastProject")).toString() : projectPath();
     QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), dir,
                                                 tr("MergeLab projects (*.mergelab.json)"));
     if (path.isEmpty())
@@ -311,50 +301,39 @@ void MainWindow::chooseSaveAs()
 
 bool MainWindow::saveProject()
 {
-    if (!m_hasProject) {
+    if (!hasProject()) {
         m_banner->showMessage(widgets::Banner::Kind::Info, tr("No project to save: open one or start a new one."));
         return false;
     }
-    if (m_projectPath.isEmpty()) {
+    if (projectPath().isEmpty()) {
         chooseSaveAs();
-        return !isWindowModified();
+        return !isProjectModified();
     }
-    return saveProjectAs(m_projectPath);
+    return saveProjectAs(projectPath());
 }
 
 bool MainWindow::saveProjectAs(const QString& path)
 {
-    ModelSet set = m_modelSetPage->currentSet();
-    if (set.base.path.empty()) {
+    if (!m_document->canSave()) {
         m_banner->showMessage(widgets::Banner::Kind::Warning,
                               tr("%1: a project needs a base checkpoint; add checkpoints first.").arg(QFileInfo(path).fileName()));
         return false;
     }
-    if (set.name.empty()) {
-        QString name = QFileInfo(path).fileName();
-        name.chop(static_cast<int>(qstrlen(".mergelab.json")));
-        set.name = (name.isEmpty() ? QFileInfo(path).completeBaseName() : name).toStdString();
-    }
-    // A small JSON file: written on the GUI thread, errors become a banner.
-    const JobResult result = runGuarded([&] { set.save(QFileInfo(path).absoluteFilePath().toStdString()); });
-    if (result.status != Status::Ok) {
-        m_banner->showError(QString::fromStdString(result.message));
+    QString error;
+    if (!m_document->saveAs(path, &error)) {
+        m_banner->showError(error);
         return false;
     }
-    m_projectPath = QFileInfo(path).absoluteFilePath();
-    m_modelSetPage->projectSaved(m_projectPath, set);
-    RecentProjects::add(m_projectPath);
+    RecentProjects::add(projectPath());
     QSettings().setValue(QStringLiteral("paths/lastProject"), QFileInfo(path).absolutePath());
-    setWindowModified(false);
-    updateTitle();
-    m_logDock->append(tr("Saved project %1").arg(QDir::toNativeSeparators(m_projectPath)));
+    m_logDock->append(tr("Saved project %1").arg(QDir::toNativeSeparators(projectPath())));
     statusBar()->showMessage(tr("Saved %1").arg(QFileInfo(path).fileName()), 5000);
     return true;
 }
 
 bool MainWindow::maybeSave()
 {
-    if (!m_hasProject || !isWindowModified())
+    if (!hasProject() || !isProjectModified())
         return true;
     const auto answer = QMessageBox::question(
         this, tr("Save Project?"),
@@ -372,13 +351,7 @@ void MainWindow::newProject()
     if (!maybeSave())
         return;
     m_banner->dismiss();
-    ProjectSummary empty;
-    m_projectPath.clear();
-    m_hasProject = true;
-    m_modelSetPage->setProject(empty);
-    pushProjectToPages();
-    setWindowModified(false);
-    updateTitle();
+    m_document->open(ProjectSummary{});
     showPage(QStringLiteral("models"));
 }
 
@@ -404,13 +377,17 @@ void MainWindow::addCheckpoints(const QStringList& paths)
 {
     if (paths.isEmpty())
         return;
-    if (!m_hasProject)
+    if (!hasProject())
         newProject();
     QSettings().setValue(QStringLiteral("paths/lastOpen"), QFileInfo(paths.front()).absolutePath());
     const QString title = paths.size() == 1 ? tr("Adding %1").arg(QFileInfo(paths.front()).fileName())
                                             : tr("Adding %n checkpoint(s)", nullptr, static_cast<int>(paths.size()));
     // No channel: a second drop while the first is read must not cancel it.
-    m_addJobs << m_jobs->start(title, QString(), openMembersWork(paths));
+    m_jobs->start<OpenedMembers>(title, QString(), openMembersWork(paths), this,
+                                 [this](const JobOutcome<OpenedMembers>& outcome) {
+                                     if (outcome.ok())
+                                         onMembersOpened(*outcome.result);
+                                 });
 }
 
 void MainWindow::onMembersOpened(const OpenedMembers& opened)
@@ -422,7 +399,7 @@ void MainWindow::onMembersOpened(const OpenedMembers& opened)
             m_logDock->append(m.error);
         }
     }
-    m_modelSetPage->addMembers(opened.members);
+    m_document->addMembers(opened.members);
     m_logDock->append(tr("Added %n checkpoint(s) to the project", nullptr, static_cast<int>(opened.members.size())));
     if (failed > 0)
         m_banner->showMessage(widgets::Banner::Kind::Warning,
@@ -433,28 +410,13 @@ void MainWindow::onMembersOpened(const OpenedMembers& opened)
     Q_EMIT membersAdded(static_cast<int>(opened.members.size()));
 }
 
-void MainWindow::pushProjectToPages()
-{
-    const ProjectSummary project = m_modelSetPage->currentProject();
-    m_tunePage->setProject(project);
-    m_learnPage->setProject(project);
-    m_expertsPage->setProject(project);
-    m_diagnosticsPage->setProject(project);
-    const bool allOpen = std::all_of(project.members.begin(), project.members.end(),
-                                     [](const ProjectMember& m) { return m.error.isEmpty(); });
-    // The analysis needs a base and at least one fine-tune that all open.
-    if (allOpen && !project.set.base.path.empty() && !project.set.models.empty())
-        m_understandPage->analyze(project.set);
-}
-
 void MainWindow::updateTitle()
 {
-    if (!m_hasProject)
+    if (!hasProject())
         return;
-    const ModelSet set = m_modelSetPage->currentSet();
-    QString name = QString::fromStdString(set.name);
+    QString name = QString::fromStdString(m_document->set().name);
     if (name.isEmpty())
-        name = m_projectPath.isEmpty() ? tr("Untitled project") : QFileInfo(m_projectPath).fileName();
+        name = projectPath().isEmpty() ? tr("Untitled project") : QFileInfo(projectPath()).fileName();
     setWindowTitle(tr("%1[*] — MergeLab").arg(name));
 }
 
@@ -465,7 +427,7 @@ void MainWindow::openExportDialog()
         m_exportDialog->activateWindow();
         return;
     }
-    if (!m_hasProject || m_modelSetPage->currentSet().base.path.empty()) {
+    if (!hasProject() || m_document->set().base.path.empty()) {
         m_banner->showMessage(widgets::Banner::Kind::Info,
                               tr("Nothing to export yet: open a project, then choose a merge on the Tune page."));
         return;
@@ -478,7 +440,7 @@ void MainWindow::openExportDialog()
         showPage(QStringLiteral("tune"));
         return;
     }
-    m_exportDialog = new ExportDialog(m_jobs, *recipe, m_modelSetPage->currentSet(), this);
+    m_exportDialog = new ExportDialog(m_jobs, *recipe, m_document->set(), this);
     m_exportDialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_exportDialog, &ExportDialog::exportEnded, this, [this](Status status, const QString&) {
         if (status == Status::Ok && m_exportDialog)
@@ -492,23 +454,20 @@ void MainWindow::openProject(const QString& path)
     m_banner->dismiss();
     const QFileInfo info(path);
     QSettings().setValue(QStringLiteral("paths/lastProject"), info.absolutePath());
-    m_projectJob = m_jobs->start(tr("Opening project %1").arg(info.fileName()), QStringLiteral("open-project"),
-                                 openProjectWork(path));
+    m_jobs->start<ProjectSummary>(tr("Opening project %1").arg(info.fileName()), QStringLiteral("open-project"),
+                                  openProjectWork(path), this, [this](const JobOutcome<ProjectSummary>& outcome) {
+                                      if (outcome.ok())
+                                          onProjectOpened(*outcome.result);
+                                      else if (outcome.status == Status::Failed)
+                                          Q_EMIT openFailed(outcome.message);
+                                  });
 }
 
 void MainWindow::onProjectOpened(const ProjectSummary& project)
 {
-    m_modelSetPage->setProject(project);
-    m_tunePage->setProject(project);
-    m_learnPage->setProject(project);
-    m_expertsPage->setProject(project);
-    m_diagnosticsPage->setProject(project);
+    m_document->open(project); // every page observes it and starts over (the Understand page analyses)
     showPage(QStringLiteral("models"));
-    m_hasProject = true;
-    m_projectPath = QFileInfo(project.path).absoluteFilePath();
-    RecentProjects::add(m_projectPath);
-    setWindowModified(false);
-    updateTitle();
+    RecentProjects::add(projectPath());
     int failed = 0;
     for (const ProjectMember& m : project.members) {
         if (!m.error.isEmpty()) {
@@ -523,9 +482,6 @@ void MainWindow::onProjectOpened(const ProjectSummary& project)
                                   .arg(failed)
                                   .arg(project.members.size())
                                   .arg(QFileInfo(project.path).fileName()));
-    // The analysis is one streaming pass over the checkpoints: start it right away, cancellable.
-    if (failed == 0)
-        m_understandPage->analyze(m_modelSetPage->currentSet());
     Q_EMIT projectOpened(project.path);
 }
 
@@ -537,8 +493,14 @@ void MainWindow::openPath(const QString& path)
     const QFileInfo info(path);
     QSettings().setValue(QStringLiteral("paths/lastOpen"), info.isDir() ? info.absoluteFilePath() : info.absolutePath());
     // Opening another file supersedes an open still in progress.
-    m_openJob = m_jobs->start(tr("Opening %1").arg(info.fileName().isEmpty() ? path : info.fileName()), kOpenChannel,
-                  openCheckpointWork(path));
+    m_jobs->start<CheckpointSummary>(tr("Opening %1").arg(info.fileName().isEmpty() ? path : info.fileName()),
+                                     kOpenChannel, openCheckpointWork(path), this,
+                                     [this](const JobOutcome<CheckpointSummary>& outcome) {
+                                         if (outcome.ok())
+                                             onOpened(*outcome.result);
+                                         else if (outcome.status == Status::Failed)
+                                             Q_EMIT openFailed(outcome.message);
+                                     });
 }
 
 void MainWindow::onOpened(const CheckpointSummary& summary)
@@ -546,7 +508,7 @@ void MainWindow::onOpened(const CheckpointSummary& summary)
     m_checkpointPage->setSummary(summary);
     showPage(QStringLiteral("checkpoint"));
     // The window title names the project when one is open; a checkpoint inspected beside it does not replace it.
-    if (!m_hasProject)
+    if (!hasProject())
         setWindowTitle(tr("%1 — MergeLab").arg(QFileInfo(summary.path).fileName()));
     m_logDock->append(tr("Opened %1 (%2, %3 tensors, index read in %4 ms)")
                           .arg(QDir::toNativeSeparators(summary.path), summary.format)

@@ -25,12 +25,14 @@ class GuiJobRunner;
 class JobsDock;
 class LogDock;
 class ExportDialog;
+class ProjectDocument;
 struct CheckpointSummary;
 struct OpenedMembers;
 
-// The workbench window: owns the job runner, the pages (one class each) and the docks, and turns
-// menu actions, drops and command-line paths into jobs. Holds no computation itself. Keeps the
-// project state: its file (none for a new one), modified flag ("*" in the title), recent list.
+// The workbench window: owns the job runner, the project document, the pages (one class each, each
+// observing the document) and the docks, and turns menu actions, drops and command-line paths into
+// jobs. Holds no computation itself. Shows the project's state: modified flag ("*" in the title),
+// recent list.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -57,9 +59,9 @@ public:
     // Save to the project's file, or ask for one (Save As) when it has none.
     bool saveProject();
     // The project file ("" when new and unsaved or when no project is open).
-    QString projectPath() const { return m_projectPath; }
-    bool hasProject() const { return m_hasProject; }
-    bool isProjectModified() const { return isWindowModified(); }
+    QString projectPath() const;
+    bool hasProject() const;
+    bool isProjectModified() const;
     // File > Export…: the dialog for the Tune page's current recipe, or a banner saying why not.
     void openExportDialog();
     ExportDialog* exportDialog() const;
@@ -67,6 +69,7 @@ public:
     bool maybeSave();
 
     GuiJobRunner* jobs() const { return m_jobs; }
+    ProjectDocument* document() const { return m_document; }
     widgets::Banner* banner() const { return m_banner; }
     CheckpointPage* checkpointPage() const { return m_checkpointPage; }
     ModelSetPage* modelSetPage() const { return m_modelSetPage; }
@@ -102,11 +105,10 @@ private:
     void onMembersOpened(const OpenedMembers& opened);
     void onOpened(const CheckpointSummary& summary);
     void addPage(QWidget* page, const QString& name, const QString& title);
-    // Gives the pages the project as edited on the Models page (after base or member changes).
-    void pushProjectToPages();
     void updateTitle();
 
     GuiJobRunner* m_jobs = nullptr;
+    ProjectDocument* m_document = nullptr;
     widgets::Banner* m_banner = nullptr;
     QTabWidget* m_tabs = nullptr;
     CheckpointPage* m_checkpointPage = nullptr;
@@ -122,11 +124,6 @@ private:
     QMenu* m_recentMenu = nullptr;
     QPointer<ExportDialog> m_exportDialog;
     QStringList m_pageNames;
-    QString m_projectPath;
-    bool m_hasProject = false;
-    quint64 m_openJob = 0;
-    quint64 m_projectJob = 0;
-    QList<quint64> m_addJobs;
 };
 
 } // namespace mergelab::gui

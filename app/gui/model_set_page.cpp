@@ -1,6 +1,7 @@
 #include "model_set_page.h"
 
 #include "model_set_table_model.h"
+#include "project_document.h"
 #include "tensor_tree_model.h"
 
 #include <QColorDialog>
@@ -15,11 +16,11 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
-#include <map>
+#include <algorithm>
 
 namespace mergelab::gui {
 
-ModelSetPage::ModelSetPage(QWidget* parent) : QWidget(parent)
+ModelSetPage::ModelSetPage(ProjectDocument* document, QWidget* parent) : QWidget(parent), m_document(document)
 {
     auto* layout = new QVBoxLayout(this);
     m_title = new QLabel(tr("No project open. Use File → Open Project…, File → New Project, or drop a "
@@ -35,7 +36,7 @@ ModelSetPage::ModelSetPage(QWidget* parent) : QWidget(parent)
     auto* top = new QWidget(splitter);
     auto* topLayout = new QVBoxLayout(top);
     topLayout->setContentsMargins(0, 0, 0, 0);
-    m_model = new ModelSetTableModel(this);
+    m_model = document->members();
     m_table = new QTableView(top);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -79,7 +80,6 @@ ModelSetPage::ModelSetPage(QWidget* parent) : QWidget(parent)
     connect(m_remove, &QPushButton::clicked, this, &ModelSetPage::removeSelected);
     connect(m_color, &QPushButton::clicked, this, [this] { chooseColor(m_table->currentIndex().row()); });
     connect(m_table, &QTableView::doubleClicked, this, &ModelSetPage::onDoubleClicked);
-    connect(m_model, &ModelSetTableModel::edited, this, &ModelSetPage::edited);
     topLayout->addLayout(buttons);
 
     auto* bottom = new QWidget(splitter);
@@ -108,22 +108,30 @@ ModelSetPage::ModelSetPage(QWidget* parent) : QWidget(parent)
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) { showMember(current.row()); });
     connect(m_makeBase, &QPushButton::clicked, this, &ModelSetPage::makeSelectedBase);
+    connect(document, &ProjectDocument::changed, this, [this](ProjectDocument::Change change) {
+        if (change == ProjectDocument::Change::Details)
+            return;
+        showTitle();
+        if (change == ProjectDocument::Change::Opened)
+            selectRow(m_model->baseRow() >= 0 ? m_model->baseRow() : 0);
+    });
+    // Added checkpoints are shown selected (the first of them).
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first) { selectRow(first); });
+    connect(document, &ProjectDocument::saved, this, [this](const QString& path) { m_title->setToolTip(path); });
 }
 
-void ModelSetPage::setProject(const ProjectSummary& project)
+void ModelSetPage::showTitle()
 {
-    m_project = project;
-    const int count = static_cast<int>(project.set.models.size());
-    const QString name = project.set.name.empty() ? tr("Untitled project") : QString::fromStdString(project.set.name);
-    if (project.members.empty())
+    const ModelSet set = m_document->set();
+    const int count = static_cast<int>(set.models.size());
+    const QString name = set.name.empty() ? tr("Untitled project") : QString::fromStdString(set.name);
+    if (m_model->rowCount() == 0)
         m_title->setText(tr("%1 — empty: add checkpoints with the buttons below or drop files or folders on the "
                             "window; the first one becomes the base.").arg(name));
     else
         m_title->setText(count == 1 ? tr("%1 — a base and 1 fine-tuned model").arg(name)
                                     : tr("%1 — a base and %2 fine-tuned models").arg(name).arg(count));
-    m_title->setToolTip(project.path);
-    m_model->setMembers(project.members);
-    selectRow(m_model->baseRow() >= 0 ? m_model->baseRow() : 0);
+    m_title->setToolTip(m_document->path());
 }
 
 void ModelSetPage::selectRow(int row)
@@ -154,42 +162,15 @@ void ModelSetPage::showMember(int row)
 void ModelSetPage::makeSelectedBase()
 {
     const int row = m_table->currentIndex().row();
-    if (m_model->makeBase(row)) {
+    if (m_model->makeBase(row)) // the document tells every page the base changed
         showMember(row);
-        Q_EMIT baseChanged();
-    }
 }
 
 void ModelSetPage::removeSelected()
 {
     const int row = m_table->currentIndex().row();
-    const bool wasBase = m_model->member(row) && m_model->member(row)->isBase;
-    if (!m_model->removeMember(row))
-        return;
-    selectRow(std::min(row, m_model->rowCount() - 1));
-    Q_EMIT membersChanged();
-    if (wasBase)
-        Q_EMIT baseChanged();
-}
-
-void ModelSetPage::addMembers(std::vector<ProjectMember> members)
-{
-    const bool hadBase = m_model->baseRow() >= 0;
-    const int first = m_model->rowCount();
-    m_model->addMembers(std::move(members));
-    m_project = currentProject();
-    setProject(m_project);
-    selectRow(first);
-    Q_EMIT membersChanged();
-    if (!hadBase && m_model->baseRow() >= 0)
-        Q_EMIT baseChanged();
-}
-
-void ModelSetPage::projectSaved(const QString& path, const ModelSet& set)
-{
-    m_project.path = path;
-    m_project.set = set;
-    m_title->setToolTip(path);
+    if (m_model->removeMember(row))
+        selectRow(std::min(row, m_model->rowCount() - 1));
 }
 
 void ModelSetPage::chooseColor(int row)
@@ -216,41 +197,6 @@ void ModelSetPage::onDoubleClicked(const QModelIndex& index)
     if (at.x() - cell.left() <= swatch + 8)
         return chooseColor(index.row());
     m_table->edit(index);
-}
-
-ModelSet ModelSetPage::currentSet() const
-{
-    ModelSet set = m_project.set;
-    // Tasks follow their checkpoint by path, so renames and base swaps keep them.
-    std::map<std::string, std::string> taskOfPath;
-    for (const ModelEntry& e : m_project.set.models)
-        taskOfPath[e.path] = e.task;
-    set.base = BaseEntry{};
-    set.models.clear();
-    for (const ProjectMember& m : m_model->members()) {
-        if (m.isBase) {
-            set.base.name = m.name.toStdString();
-            set.base.path = m.path.toStdString();
-            continue;
-        }
-        ModelEntry entry;
-        entry.name = m.name.toStdString();
-        entry.path = m.path.toStdString();
-        entry.color = m.color.isEmpty() ? std::string("#808080") : m.color.toStdString();
-        if (auto it = taskOfPath.find(entry.path); it != taskOfPath.end())
-            entry.task = it->second;
-        set.models.push_back(entry);
-    }
-    return set;
-}
-
-ProjectSummary ModelSetPage::currentProject() const
-{
-    ProjectSummary project;
-    project.path = m_project.path;
-    project.set = currentSet();
-    project.members = m_model->members();
-    return project;
 }
 
 } // namespace mergelab::gui

@@ -49,7 +49,7 @@ bool ModelSetTableModel::makeBase(int row)
     for (int r : {previous, row})
         if (r >= 0)
             Q_EMIT dataChanged(index(r, 0), index(r, ColumnCount - 1));
-    Q_EMIT edited();
+    Q_EMIT edited(true);
     return true;
 }
 
@@ -93,7 +93,7 @@ bool ModelSetTableModel::rename(int row, const QString& name)
         return true;
     m.name = trimmed;
     Q_EMIT dataChanged(index(row, NameColumn), index(row, NameColumn));
-    Q_EMIT edited();
+    Q_EMIT edited(false);
     return true;
 }
 
@@ -108,7 +108,7 @@ bool ModelSetTableModel::setColor(int row, const QString& color)
         return true;
     m.color = name;
     Q_EMIT dataChanged(index(row, NameColumn), index(row, NameColumn));
-    Q_EMIT edited();
+    Q_EMIT edited(false);
     return true;
 }
 
@@ -126,7 +126,7 @@ void ModelSetTableModel::addMembers(std::vector<ProjectMember> members)
         m_members.push_back(std::move(m));
     }
     endInsertRows();
-    Q_EMIT edited();
+    Q_EMIT edited(true);
 }
 
 bool ModelSetTableModel::removeMember(int row)
@@ -141,7 +141,7 @@ bool ModelSetTableModel::removeMember(int row)
         m_members.front().isBase = true;
         Q_EMIT dataChanged(index(0, 0), index(0, ColumnCount - 1));
     }
-    Q_EMIT edited();
+    Q_EMIT edited(true);
     return true;
 }
 

@@ -8,7 +8,8 @@ namespace mergelab::gui {
 
 // The members of a project as a table: role, name (with its colour), format, parameters, dtype, size.
 // The base is the row whose role says "base"; makeBase() moves that role to another row. Names are
-// editable in place (unique, not empty); every change the user makes emits edited().
+// editable in place (unique, not empty); every change the user makes emits edited(). The project
+// document owns it: these rows are the project's members.
 class ModelSetTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
@@ -42,8 +43,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 Q_SIGNALS:
-    // A name, colour, base or the member list changed by an edit (not by setMembers()).
-    void edited();
+    // A name, colour, base or the member list changed by an edit (not by setMembers()); membersChanged:
+    // members were added or removed or the base moved (the task vectors differ), not just a name or colour.
+    void edited(bool membersChanged);
 
 private:
     bool nameTaken(const QString& name, int exceptRow) const;

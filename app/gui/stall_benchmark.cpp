@@ -2,7 +2,7 @@
 
 #include "gui_job_runner.h"
 #include "main_window.h"
-#include "model_set_page.h"
+#include "project_document.h"
 #include "project_export.h"
 #include "stall_monitor.h"
 
@@ -27,10 +27,8 @@ struct Bench {
     std::function<void(int)> done;
     QElapsedTimer phase;
     QTemporaryDir out;
-    quint64 mergeJob = 0, evalJob = 0;
     double mergeSeconds = -1, evalSeconds = -1;
     QString failure;
-    QMetaObject::Connection finished;
 };
 
 void printPhase(const char* name, const StallMonitor& m, const QString& jobs)
@@ -64,7 +62,7 @@ void whenSettled(const std::shared_ptr<Bench>& b, std::function<void()> then)
 
 void mergeAndEvaluate(const std::shared_ptr<Bench>& b)
 {
-    const ModelSet set = b->window->modelSetPage()->currentSet();
+    const ModelSet set = b->window->document()->set();
     if (!b->window->hasProject() || set.base.path.empty() || set.models.empty()) {
         std::printf("merge + evaluate: skipped (PATH is not a project with a base and fine-tunes)\n");
         return b->done(0);
@@ -77,29 +75,25 @@ void mergeAndEvaluate(const std::shared_ptr<Bench>& b)
     recipe.params["lambda"] = ParamSetting(0.3);
 
     GuiJobRunner* jobs = b->window->jobs();
-    b->finished = QObject::connect(jobs, &GuiJobRunner::finished, b->window,
-                                   [b](quint64 id, Status status, const QString& message, const QVariant&) {
-                                       const double seconds = static_cast<double>(b->phase.nsecsElapsed()) / 1e9;
-                                       if (id == b->mergeJob)
-                                           b->mergeSeconds = seconds;
-                                       else if (id == b->evalJob)
-                                           b->evalSeconds = seconds;
-                                       else
-                                           return;
-                                       if (status != Status::Ok)
-                                           b->failure = message;
-                                   });
+    // Each job's end is timed from the phase's start (they run concurrently).
+    auto timed = [b](double Bench::*seconds) {
+        return [b, seconds](Status status, const QString& message, const QVariant&) {
+            b.get()->*seconds = static_cast<double>(b->phase.nsecsElapsed()) / 1e9;
+            if (status != Status::Ok)
+                b->failure = message;
+        };
+    };
     b->monitor.start();
     b->phase.start();
-    b->mergeJob = jobs->start(QStringLiteral("Benchmark merge"), {},
-                              exportWork(recipe, b->out.filePath(QStringLiteral("merged.safetensors"))));
+    jobs->start(QStringLiteral("Benchmark merge"), {}, exportWork(recipe, b->out.filePath(QStringLiteral("merged.safetensors"))),
+                b->window, timed(&Bench::mergeSeconds));
     const std::optional<QString> noEval = evaluationUnavailable(set);
     if (!noEval)
-        b->evalJob = jobs->start(QStringLiteral("Benchmark evaluation"), {},
-                                 evaluateCheckpointWork(set, QString::fromStdString(set.base.path), QStringLiteral("test")));
+        jobs->start(QStringLiteral("Benchmark evaluation"), {},
+                    evaluateCheckpointWork(set, QString::fromStdString(set.base.path), QStringLiteral("test")), b->window,
+                    timed(&Bench::evalSeconds));
     whenSettled(b, [b, noEval] {
         b->monitor.stop();
-        QObject::disconnect(b->finished);
         QString jobs = QStringLiteral("merge %1 s").arg(b->mergeSeconds, 0, 'f', 2);
         jobs += noEval ? QStringLiteral(", no evaluation (%1)").arg(*noEval)
                        : QStringLiteral(", evaluation (test split) %1 s, concurrently").arg(b->evalSeconds, 0, 'f', 2);

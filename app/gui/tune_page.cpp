@@ -2,26 +2,27 @@
 
 #include "gui_job_runner.h"
 #include "tune_command.h"
+#include "tune_evaluation_controller.h"
+#include "tune_override_model.h"
+#include "tune_parameter_editor.h"
+#include "tune_per_task_model.h"
 #include "tune_sweep_panel.h"
 
 #include "bar_chart_view.h"
 
 #include <QAction>
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSlider>
 #include <QSplitter>
-#include <QTableWidget>
+#include <QTableView>
 #include <QUndoStack>
 #include <QUndoView>
 #include <QVBoxLayout>
@@ -37,8 +38,6 @@ namespace {
 constexpr double kSliderScale = 100.0;
 constexpr int kLambdaMergeId = 1;
 constexpr int kCoefficientMergeId = 100; // + task index
-constexpr int kGlobalMergeId = 1000;     // + editor order
-const QColor kInvalid(0xff, 0xd6, 0xd6);
 const QColor kPretrainedColor(0x9e, 0x9e, 0x9e);
 const QColor kFineTunedColor(0x74, 0xa9, 0xcf);
 const QColor kMergedColor(0xe6, 0x61, 0x01);
@@ -78,28 +77,14 @@ QSlider* makeSlider(QWidget* parent, const QString& name, double minValue, doubl
 
 TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_jobs(jobs)
 {
-    static const int registered = [] {
-        qRegisterMetaType<TuneSetup>();
-        qRegisterMetaType<TuneOutcome>();
-        return 0;
-    }();
-    (void)registered;
     m_undo = new QUndoStack(this);
+    m_evaluation = new TuneEvaluationController(jobs, this);
 
     // Left: what to merge.
     auto* controls = new QWidget(this);
     auto* left = new QVBoxLayout(controls);
-    auto* methodBox = new QGroupBox(tr("Method"), controls);
-    auto* methodLayout = new QVBoxLayout(methodBox);
-    m_method = new QComboBox(methodBox);
-    m_method->setAccessibleName(tr("Merge method"));
-    m_methodHelp = new QLabel(methodBox);
-    m_methodHelp->setWordWrap(true);
-    m_paramForm = new QFormLayout;
-    methodLayout->addWidget(m_method);
-    methodLayout->addWidget(m_methodHelp);
-    methodLayout->addLayout(m_paramForm);
-    left->addWidget(methodBox);
+    m_parameters = new TuneParameterEditor(controls);
+    left->addWidget(m_parameters);
 
     m_coefficientBox = new QGroupBox(tr("Task coefficients"), controls);
     auto* coefficientLayout = new QVBoxLayout(m_coefficientBox);
@@ -121,7 +106,9 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
 
     m_perModelBox = new QGroupBox(tr("Per-task parameters"), controls);
     auto* perModelLayout = new QVBoxLayout(m_perModelBox);
-    m_perModelTable = new QTableWidget(m_perModelBox);
+    m_perTaskModel = new TunePerTaskModel(this);
+    m_perModelTable = new QTableView(m_perModelBox);
+    m_perModelTable->setModel(m_perTaskModel);
     m_perModelTable->setAccessibleName(tr("Per-task parameters"));
     m_perModelTable->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_perModelTable->setMinimumHeight(120);
@@ -130,9 +117,17 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
 
     auto* overrideBox = new QGroupBox(tr("Per-layer / per-pattern overrides"), controls);
     auto* overrideLayout = new QVBoxLayout(overrideBox);
-    m_overrideTable = new QTableWidget(0, 3, overrideBox);
+    // An override row is checked against the current state with only that override.
+    m_overrideModel = new TuneOverrideModel(
+        [this](const TuneOverride& o) {
+            TuneState probe = m_state;
+            probe.overrides = {o};
+            return stateProblem(probe);
+        },
+        this);
+    m_overrideTable = new QTableView(overrideBox);
+    m_overrideTable->setModel(m_overrideModel);
     m_overrideTable->setAccessibleName(tr("Overrides"));
-    m_overrideTable->setHorizontalHeaderLabels({tr("Tensor filter"), tr("Parameter"), tr("Value")});
     m_overrideTable->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_overrideTable->setToolTip(tr("Tensors whose name contains the filter (or matches re:<regex>) use this "
                                    "value; the first matching row wins"));
@@ -236,12 +231,20 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
         if (m_export->isEnabled())
             Q_EMIT exportRequested();
     });
-    connect(m_method, &QComboBox::activated, this, [this](int index) { setMethod(m_method->itemData(index).toString()); });
+    connect(m_parameters, &TuneParameterEditor::methodChosen, this, [this](const QString& name) { setMethod(name); });
+    connect(m_parameters, &TuneParameterEditor::valueEdited, this, &TunePage::onGlobalEdited);
+    connect(m_parameters, &TuneParameterEditor::marked, this, &TunePage::onMarked);
     connect(m_lambdaSpin, &QDoubleSpinBox::valueChanged, this, [this](double v) { onLambda(v, false); });
     connect(m_lambdaSlider, &QSlider::valueChanged, this, [this](int v) { onLambda(v / kSliderScale, true); });
     connect(m_lambdaSlider, &QSlider::sliderPressed, this, [this] { ++m_dragSession; });
-    connect(m_perModelTable, &QTableWidget::itemChanged, this, &TunePage::onPerModelItem);
-    connect(m_overrideTable, &QTableWidget::itemChanged, this, &TunePage::onOverridesEdited);
+    connect(m_perTaskModel, &TunePerTaskModel::valueEdited, this, &TunePage::onPerTaskValue);
+    connect(m_perTaskModel, &TunePerTaskModel::marked, this, &TunePage::onMarked);
+    connect(m_overrideModel, &TuneOverrideModel::overridesEdited, this, [this](const std::vector<TuneOverride>& overrides) {
+        TuneState next = m_state;
+        next.overrides = overrides;
+        commit(next, tr("Edit overrides"));
+    });
+    connect(m_overrideModel, &TuneOverrideModel::marked, this, &TunePage::onMarked);
     connect(addOverride, &QPushButton::clicked, this, [this] {
         if (m_state.global.empty())
             return; // the method has no global parameter to override
@@ -252,7 +255,8 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
         commit(next, tr("Add override"));
     });
     connect(removeOverride, &QPushButton::clicked, this, [this] {
-        const int row = m_overrideTable->currentRow() >= 0 ? m_overrideTable->currentRow() : m_overrideTable->rowCount() - 1;
+        const int current = m_overrideTable->currentIndex().row();
+        const int row = current >= 0 ? current : m_overrideModel->rowCount() - 1;
         if (row < 0 || row >= static_cast<int>(m_state.overrides.size()))
             return;
         TuneState next = m_state;
@@ -262,7 +266,17 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
     connect(m_sweeps, &TuneSweepPanel::applyRequested, this,
             [this](const TuneState& s) { applyState(s, tr("Apply sweep point")); });
     connect(m_sweeps, &TuneSweepPanel::runningChanged, this, [this] { checkSettled(); });
-    connect(m_jobs, &GuiJobRunner::finished, this, &TunePage::onFinished);
+    connect(m_evaluation, &TuneEvaluationController::setupEnded, this, &TunePage::onSetupEnded);
+    connect(m_evaluation, &TuneEvaluationController::quickStarted, this, [this](const TuneState& state) {
+        showStatus(tr("Evaluating %1 on %2 validation samples per task…")
+                       .arg(qs(state.method))
+                       .arg(m_evaluation->setup().quickSamples));
+    });
+    connect(m_evaluation, &TuneEvaluationController::evaluated, this, &TunePage::onEvaluated);
+    connect(m_evaluation, &TuneEvaluationController::evaluationFailed, this, [this](bool full, const QString& message) {
+        showStatus((full ? tr("Full validation failed: %1") : tr("Evaluation failed: %1")).arg(message), true);
+    });
+    connect(m_evaluation, &TuneEvaluationController::activityChanged, this, &TunePage::checkSettled);
     setEnabled(true);
     m_export->setEnabled(false);
 }
@@ -290,30 +304,16 @@ QColor TunePage::taskColor(const std::string& task, int index) const
 
 void TunePage::setProject(const ProjectSummary& project)
 {
-    if (m_setupJob)
-        m_jobs->cancel(m_setupJob);
-    if (m_quickJob)
-        m_jobs->cancel(m_quickJob);
-    if (m_fullJob)
-        m_jobs->cancel(m_fullJob);
-    m_quickJob = m_fullJob = 0;
+    m_evaluation->reset();
     m_project = project;
-    m_setup = {};
     m_sweeps->setSetup({}, {}, {});
     m_undo->clear();
-    m_latencies.clear();
-    m_drawnGeneration = 0;
     const int models = static_cast<int>(project.set.models.size());
 
-    const QSignalBlocker block(m_method);
-    m_method->clear();
-    for (const MergeMethod* method : liveMethods(models)) {
-        m_method->addItem(qs(method->name()), qs(method->name()));
-        m_method->setItemData(m_method->count() - 1, qs(method->description()), Qt::ToolTipRole);
-    }
-    const std::string start = m_method->findData(QStringLiteral("task_arithmetic")) >= 0
-                                  ? "task_arithmetic"
-                                  : m_method->itemData(0).toString().toStdString();
+    m_parameters->setMethods(liveMethods(models));
+    const QStringList methods = m_parameters->methods();
+    const std::string start = methods.contains(QStringLiteral("task_arithmetic")) ? "task_arithmetic"
+                                                                                   : methods.value(0).toStdString();
     TuneState initial = stateForMethod(start, models);
     // Task arithmetic's usual starting point (PAPERS.md): every task at 1, λ = 0.3.
     if (initial.method == "task_arithmetic")
@@ -330,19 +330,18 @@ void TunePage::setProject(const ProjectSummary& project)
         return;
     }
     showStatus(tr("Loading %1 checkpoints and the validation data…").arg(models + 1));
-    m_setupJob = m_jobs->start(tr("Tune: load %1").arg(qs(project.set.name)), QStringLiteral("tune-setup"),
-                               tuneSetupWork(project.set));
+    m_evaluation->load(project.set);
     checkSettled();
 }
 
 std::optional<Recipe> TunePage::currentRecipe() const
 {
-    if (m_project.path.isEmpty() || !m_invalid.isEmpty() || !stateProblem(m_state).isEmpty())
+    if (m_project.path.isEmpty() || hasInvalid() || !stateProblem(m_state).isEmpty())
         return std::nullopt;
     return recipeFor(m_state, m_project.set);
 }
 
-bool TunePage::busy() const { return m_setupJob || m_quickJob || m_fullJob || m_sweeps->running(); }
+bool TunePage::busy() const { return m_evaluation->busy() || m_sweeps->running(); }
 
 void TunePage::checkSettled()
 {
@@ -387,46 +386,15 @@ void TunePage::buildCoefficientRows()
 void TunePage::rebuildEditors()
 {
     m_editorsMethod = m_state.method;
-    while (m_paramForm->rowCount() > 0)
-        m_paramForm->removeRow(0);
-    m_globalEditors.clear();
-    m_invalid.clear();
     const MergeMethod* method = findMethod(m_state.method);
-    m_methodHelp->setText(method ? qs(method->description()) : QString());
     if (!method)
         return;
-    int order = 0;
-    QStringList perModelColumns;
+    // The coefficient sliders stand for "weight" and "lambda"; the other parameters are the
+    // parameter editor's (global) and the per-task table's.
     bool hasWeight = false, hasLambda = false;
     for (const ParamDef& def : method->params()) {
-        const QString name = qs(def.name);
-        if (def.perModel) {
-            if (def.name == "weight")
-                hasWeight = true;
-            else
-                perModelColumns << name;
-            continue;
-        }
-        if (def.name == "lambda") {
-            hasLambda = true;
-            continue;
-        }
-        QWidget* editor = nullptr;
-        if (def.boolean) {
-            auto* box = new QCheckBox(this);
-            connect(box, &QCheckBox::toggled, this, [this, name] { onGlobalEdited(name); });
-            editor = box;
-        } else {
-            auto* edit = new QLineEdit(this);
-            connect(edit, &QLineEdit::textEdited, this, [this, name] { onGlobalEdited(name); });
-            connect(edit, &QLineEdit::editingFinished, this, [this] { ++m_editSession; });
-            editor = edit;
-        }
-        editor->setAccessibleName(name);
-        editor->setToolTip(qs(def.help));
-        editor->setProperty("mergeId", kGlobalMergeId + order++);
-        m_paramForm->addRow(name, editor);
-        m_globalEditors.insert(name, editor);
+        hasWeight = hasWeight || (def.perModel && def.name == "weight");
+        hasLambda = hasLambda || (!def.perModel && def.name == "lambda");
     }
     m_lambdaSlider->setEnabled(hasLambda);
     m_lambdaSpin->setEnabled(hasLambda);
@@ -436,79 +404,26 @@ void TunePage::rebuildEditors()
     }
     m_coefficientBox->setToolTip(hasWeight ? QString() : tr("%1 has no per-task weight").arg(qs(m_state.method)));
 
-    const QSignalBlocker block(m_perModelTable);
-    m_perModelTable->clear();
-    m_perModelTable->setColumnCount(static_cast<int>(perModelColumns.size()));
-    m_perModelTable->setHorizontalHeaderLabels(perModelColumns);
     QStringList rows;
     for (const ModelEntry& m : m_project.set.models)
         rows << qs(m.name);
-    m_perModelTable->setRowCount(static_cast<int>(rows.size()));
-    m_perModelTable->setVerticalHeaderLabels(rows);
-    m_perModelBox->setVisible(!perModelColumns.isEmpty());
+    m_perTaskModel->setMethod(method, rows);
+    m_perModelBox->setVisible(m_perTaskModel->columnCount() > 0);
 }
 
 void TunePage::syncEditors()
 {
+    m_parameters->showState(m_state);
     if (m_state.method != m_editorsMethod)
         rebuildEditors();
-    m_invalid.clear();
-    {
-        const QSignalBlocker block(m_method);
-        m_method->setCurrentIndex(m_method->findData(qs(m_state.method)));
-    }
-    const MergeMethod* method = findMethod(m_state.method);
-    for (auto it = m_globalEditors.begin(); it != m_globalEditors.end(); ++it) {
-        const auto value = m_state.global.find(it.key().toStdString());
-        const auto def = method ? findParam(*method, it.key().toStdString()) : std::nullopt;
-        if (value == m_state.global.end() || !def)
-            continue;
-        const QSignalBlocker block(it.value());
-        if (auto* box = qobject_cast<QCheckBox*>(it.value()))
-            box->setChecked(value->second != 0);
-        else if (auto* edit = qobject_cast<QLineEdit*>(it.value()); edit && !edit->hasFocus())
-            edit->setText(formatParam(*def, value->second));
-        it.value()->setStyleSheet({});
-        it.value()->setToolTip(qs(def->help));
-    }
     if (auto lambda = m_state.global.find("lambda"); lambda != m_state.global.end())
         setSpin(m_lambdaSpin, m_lambdaSlider, lambda->second);
     for (std::size_t i = 0; i < m_rows.size() && i < m_state.perModel.size(); ++i)
         if (auto w = m_state.perModel[i].find("weight"); w != m_state.perModel[i].end())
             setSpin(m_rows[i].spin, m_rows[i].slider, w->second);
-    {
-        const QSignalBlocker block(m_perModelTable);
-        for (int c = 0; c < m_perModelTable->columnCount(); ++c) {
-            const std::string param = m_perModelTable->horizontalHeaderItem(c)->text().toStdString();
-            const auto def = method ? findParam(*method, param) : std::nullopt;
-            for (int r = 0; r < m_perModelTable->rowCount() && r < static_cast<int>(m_state.perModel.size()); ++r) {
-                const auto& values = m_state.perModel[static_cast<std::size_t>(r)];
-                // Items are updated in place: this may run inside that item's own itemChanged.
-                QTableWidgetItem* item = m_perModelTable->item(r, c);
-                if (!item)
-                    m_perModelTable->setItem(r, c, item = new QTableWidgetItem);
-                item->setText(def && values.count(param) ? formatParam(*def, values.at(param)) : QString());
-                item->setToolTip(def ? qs(def->help) : QString());
-                item->setBackground(QBrush());
-            }
-        }
-    }
-    {
-        const QSignalBlocker block(m_overrideTable);
-        m_overrideTable->setRowCount(static_cast<int>(m_state.overrides.size()));
-        for (int r = 0; r < static_cast<int>(m_state.overrides.size()); ++r) {
-            const TuneOverride& o = m_state.overrides[static_cast<std::size_t>(r)];
-            const QString texts[] = {qs(o.filter), qs(o.param), QString::number(o.value, 'g', 6)};
-            for (int c = 0; c < 3; ++c) {
-                QTableWidgetItem* item = m_overrideTable->item(r, c);
-                if (!item)
-                    m_overrideTable->setItem(r, c, item = new QTableWidgetItem);
-                item->setText(texts[c]);
-                item->setToolTip({});
-                item->setBackground(QBrush());
-            }
-        }
-    }
+    // The tables show the state again, marks cleared (this may run inside one of their setData()).
+    m_perTaskModel->setValues(m_state.perModel);
+    m_overrideModel->setOverrides(m_state.overrides);
     m_export->setEnabled(!m_project.path.isEmpty() && stateProblem(m_state).isEmpty());
 }
 
@@ -525,7 +440,7 @@ void TunePage::applyState(const TuneState& state, const QString& text) { commit(
 
 bool TunePage::setMethod(const QString& name)
 {
-    if (m_method->findData(name) < 0)
+    if (!m_parameters->methods().contains(name))
         return false;
     if (name.toStdString() != m_state.method)
         commit(stateForMethod(name.toStdString(), static_cast<int>(m_project.set.models.size()), &m_state),
@@ -567,183 +482,82 @@ void TunePage::onLambda(double value, bool fromSlider)
     commit(next, tr("λ = %1").arg(value, 0, 'f', 2), kLambdaMergeId, dragging ? m_dragSession : -1);
 }
 
-void TunePage::markInvalid(const QString& key, QWidget* editor, QTableWidgetItem* item, const QString& problem)
+bool TunePage::hasInvalid() const
 {
-    if (problem.isEmpty()) {
-        m_invalid.remove(key);
-    } else {
-        m_invalid.insert(key);
+    return m_parameters->hasInvalid() || m_perTaskModel->hasInvalid() || m_overrideModel->hasInvalid();
+}
+
+void TunePage::onMarked(const QString& problem)
+{
+    if (!problem.isEmpty())
         showStatus(tr("Not evaluated: %1").arg(problem), true);
-    }
-    if (editor) {
-        editor->setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("background-color: %1;").arg(kInvalid.name()));
-        if (!problem.isEmpty())
-            editor->setToolTip(problem);
-    }
-    if (item) {
-        item->setBackground(problem.isEmpty() ? QBrush() : QBrush(kInvalid));
-        item->setToolTip(problem);
-    }
-    m_export->setEnabled(m_invalid.isEmpty() && !m_project.path.isEmpty() && stateProblem(m_state).isEmpty());
+    m_export->setEnabled(!hasInvalid() && !m_project.path.isEmpty() && stateProblem(m_state).isEmpty());
 }
 
-void TunePage::onGlobalEdited(const QString& name)
-{
-    QWidget* editor = m_globalEditors.value(name);
-    const MergeMethod* method = findMethod(m_state.method);
-    const auto def = method ? findParam(*method, name.toStdString()) : std::nullopt;
-    if (!editor || !def)
-        return;
-    double value = 0;
-    if (auto* box = qobject_cast<QCheckBox*>(editor)) {
-        value = box->isChecked() ? 1 : 0;
-    } else {
-        QString problem;
-        const auto parsed = parseParam(*def, static_cast<QLineEdit*>(editor)->text(), &problem);
-        markInvalid(QStringLiteral("g:") + name, editor, nullptr, problem);
-        if (!parsed)
-            return; // marked, never sent
-        value = *parsed;
-        editor->setToolTip(qs(def->help));
-    }
-    TuneState next = m_state;
-    next.global[def->name] = value;
-    commit(next, tr("%1 = %2").arg(name, formatParam(*def, value)), editor->property("mergeId").toInt(), m_editSession);
-}
-
-void TunePage::onPerModelItem(QTableWidgetItem* item)
+void TunePage::onGlobalEdited(const std::string& name, double value, int mergeId, int session)
 {
     const MergeMethod* method = findMethod(m_state.method);
-    if (!item || !method || item->row() >= static_cast<int>(m_state.perModel.size()))
-        return;
-    const std::string param = m_perModelTable->horizontalHeaderItem(item->column())->text().toStdString();
-    const auto def = findParam(*method, param);
+    const auto def = method ? findParam(*method, name) : std::nullopt;
     if (!def)
         return;
-    QString problem;
-    const auto parsed = parseParam(*def, item->text(), &problem);
-    {
-        const QSignalBlocker block(m_perModelTable);
-        markInvalid(QStringLiteral("m:%1:%2").arg(item->row()).arg(item->column()), nullptr, item, problem);
-        if (problem.isEmpty())
-            item->setToolTip(qs(def->help));
-    }
-    if (!parsed)
-        return;
     TuneState next = m_state;
-    next.perModel[static_cast<std::size_t>(item->row())][param] = *parsed;
-    commit(next, tr("%1 of %2 = %3").arg(qs(param), qs(m_project.set.models[static_cast<std::size_t>(item->row())].name),
-                                         formatParam(*def, *parsed)));
+    next.global[name] = value;
+    commit(next, tr("%1 = %2").arg(qs(name), formatParam(*def, value)), mergeId, session);
 }
 
-void TunePage::onOverridesEdited()
+void TunePage::onPerTaskValue(int row, const std::string& param, double value)
 {
+    const MergeMethod* method = findMethod(m_state.method);
+    const auto def = method ? findParam(*method, param) : std::nullopt;
+    if (!def || row < 0 || row >= static_cast<int>(m_state.perModel.size()))
+        return;
     TuneState next = m_state;
-    next.overrides.clear();
-    bool allValid = true;
-    const QSignalBlocker block(m_overrideTable);
-    for (int r = 0; r < m_overrideTable->rowCount(); ++r) {
-        auto text = [&](int c) { return m_overrideTable->item(r, c) ? m_overrideTable->item(r, c)->text() : QString(); };
-        TuneOverride o{text(0).toStdString(), text(1).trimmed().toStdString(), 0};
-        bool ok = false;
-        o.value = text(2).toDouble(&ok);
-        TuneState probe = m_state;
-        probe.overrides = {o};
-        QString problem = ok ? stateProblem(probe) : tr("override value \"%1\" is not a number").arg(text(2));
-        for (int c = 0; c < 3; ++c)
-            if (QTableWidgetItem* item = m_overrideTable->item(r, c))
-                markInvalid(QStringLiteral("o:%1:%2").arg(r).arg(c), nullptr, item, c == 0 ? problem : QString());
-        if (!problem.isEmpty()) {
-            m_invalid.insert(QStringLiteral("o:%1:0").arg(r));
-            allValid = false;
-        }
-        next.overrides.push_back(o);
-    }
-    if (allValid)
-        commit(next, tr("Edit overrides"));
+    next.perModel[static_cast<std::size_t>(row)][param] = value;
+    commit(next, tr("%1 of %2 = %3").arg(qs(param), qs(m_project.set.models[static_cast<std::size_t>(row)].name),
+                                         formatParam(*def, value)));
 }
 
 void TunePage::requestEvaluation()
 {
-    ++m_generation;
-    m_changeClock.restart();
-    if (!m_invalid.isEmpty())
-        return; // an editor holds an invalid value: nothing is sent
-    if (const QString problem = stateProblem(m_state); !problem.isEmpty()) {
+    // An editor holding an invalid value already says so; nothing is sent then.
+    const bool invalid = hasInvalid();
+    const QString problem = invalid ? QString() : stateProblem(m_state);
+    if (!problem.isEmpty())
         showStatus(tr("Not evaluated: %1").arg(problem), true);
-        return;
-    }
-    if (m_setup.valid())
-        startQuick();
+    m_evaluation->request(m_state, !invalid && problem.isEmpty());
 }
 
-void TunePage::startQuick()
+void TunePage::onSetupEnded(Status status, const QString& message)
 {
-    if (m_fullJob)
-        m_jobs->cancel(m_fullJob);
-    m_fullJob = 0;
-    m_quickGeneration = m_generation;
-    showStatus(tr("Evaluating %1 on %2 validation samples per task…").arg(qs(m_state.method)).arg(m_setup.quickSamples));
-    // The "tune" channel: this job supersedes the previous evaluation, whose result is dropped.
-    m_quickJob = m_jobs->start(tr("Tune: evaluate %1").arg(qs(m_state.method)), QStringLiteral("tune"),
-                               tuneEvaluateWork(m_setup, m_state, false));
-    checkSettled();
-}
-
-void TunePage::onFinished(quint64 id, Status status, const QString& message, const QVariant& result)
-{
-    if (id == 0)
-        return;
-    if (id == m_setupJob) {
-        m_setupJob = 0;
-        if (status == Status::Ok && result.canConvert<TuneSetup>()) {
-            m_setup = result.value<TuneSetup>();
-            drawReferences();
-            QStringList names;
-            QHash<QString, QColor> colors;
-            for (std::size_t i = 0; i < m_project.set.models.size(); ++i)
-                names << qs(m_project.set.models[i].name);
-            for (std::size_t t = 0; t < m_setup.pretrained.tasks.size(); ++t)
-                colors.insert(qs(m_setup.pretrained.tasks[t].name), taskColor(m_setup.pretrained.tasks[t].name, static_cast<int>(t)));
-            m_sweeps->setSetup(m_setup, names, colors);
-            requestEvaluation(); // started here, inside the signal, so the runner never goes idle in between
-        } else {
-            showStatus(status == Status::Cancelled ? tr("Loading cancelled.") : tr("Cannot tune: %1").arg(message), true);
-        }
-    } else if (id == m_quickJob) {
-        m_quickJob = 0;
-        if (status == Status::Ok && result.canConvert<TuneOutcome>()) {
-            const TuneOutcome outcome = result.value<TuneOutcome>();
-            drawMerged(outcome);
-            m_drawnGeneration = m_quickGeneration;
-            ++m_quickDrawn;
-            m_latencies << static_cast<double>(m_changeClock.nsecsElapsed()) / 1e6;
-            m_latency->setText(tr("last evaluation: %1 ms (merge + %2 samples/task)")
-                                   .arg(m_latencies.back(), 0, 'f', 0)
-                                   .arg(m_setup.quickSamples));
-            // Second, lower-priority step: the whole validation split, superseded by any change.
-            m_fullJob = m_jobs->start(tr("Tune: full validation"), QStringLiteral("tune"), tuneEvaluateWork(m_setup, m_state, true));
-            Q_EMIT evaluated(false);
-        } else if (status == Status::Failed) {
-            showStatus(tr("Evaluation failed: %1").arg(message), true);
-        }
-    } else if (id == m_fullJob) {
-        m_fullJob = 0;
-        if (status == Status::Ok && result.canConvert<TuneOutcome>()) {
-            const TuneOutcome outcome = result.value<TuneOutcome>();
-            drawMerged(outcome);
-            ++m_fullDrawn;
-            m_latency->setText(tr("last evaluation: %1 ms quick · %2 ms full validation")
-                                   .arg(m_latencies.isEmpty() ? 0.0 : m_latencies.back(), 0, 'f', 0)
-                                   .arg(outcome.seconds * 1000.0, 0, 'f', 0));
-            Q_EMIT evaluated(true);
-        } else if (status == Status::Failed) {
-            showStatus(tr("Full validation failed: %1").arg(message), true);
-        }
-    } else {
+    const TuneSetup& setup = m_evaluation->setup();
+    if (status != Status::Ok || !setup.valid()) {
+        showStatus(status == Status::Cancelled ? tr("Loading cancelled.") : tr("Cannot tune: %1").arg(message), true);
         return;
     }
-    checkSettled();
+    drawReferences();
+    QStringList names;
+    QHash<QString, QColor> colors;
+    for (std::size_t i = 0; i < m_project.set.models.size(); ++i)
+        names << qs(m_project.set.models[i].name);
+    for (std::size_t t = 0; t < setup.pretrained.tasks.size(); ++t)
+        colors.insert(qs(setup.pretrained.tasks[t].name), taskColor(setup.pretrained.tasks[t].name, static_cast<int>(t)));
+    m_sweeps->setSetup(setup, names, colors);
+    requestEvaluation(); // inside the setup job's callback, so the runner never goes idle in between
+}
+
+void TunePage::onEvaluated(const TuneOutcome& outcome)
+{
+    drawMerged(outcome);
+    const QList<double>& latencies = m_evaluation->latencies();
+    if (outcome.full)
+        m_latency->setText(tr("last evaluation: %1 ms quick · %2 ms full validation")
+                               .arg(latencies.isEmpty() ? 0.0 : latencies.back(), 0, 'f', 0)
+                               .arg(outcome.seconds * 1000.0, 0, 'f', 0));
+    else
+        m_latency->setText(tr("last evaluation: %1 ms (merge + %2 samples/task)")
+                               .arg(latencies.back(), 0, 'f', 0)
+                               .arg(m_evaluation->setup().quickSamples));
+    Q_EMIT evaluated(outcome.full);
 }
 
 void TunePage::drawReferences()
@@ -751,15 +565,15 @@ void TunePage::drawReferences()
     QStringList categories;
     QList<double> pretrained, finetuned;
     double finetunedSum = 0;
-    for (const TaskAccuracy& task : m_setup.pretrained.tasks) {
+    for (const TaskAccuracy& task : m_evaluation->setup().pretrained.tasks) {
         categories << qs(task.name);
         pretrained << 100.0 * task.accuracy;
         // The fine-tune of this task, on its own task.
         double own = std::nan("");
-        for (std::size_t i = 0; i < m_project.set.models.size() && i < m_setup.finetuned.size(); ++i) {
+        for (std::size_t i = 0; i < m_project.set.models.size() && i < m_evaluation->setup().finetuned.size(); ++i) {
             const ModelEntry& m = m_project.set.models[i];
             if (m.task == task.name || (m.task.empty() && m.name == task.name))
-                for (const TaskAccuracy& a : m_setup.finetuned[i].tasks)
+                for (const TaskAccuracy& a : m_evaluation->setup().finetuned[i].tasks)
                     if (a.name == task.name)
                         own = 100.0 * a.accuracy;
         }
@@ -767,7 +581,7 @@ void TunePage::drawReferences()
         finetunedSum += std::isfinite(own) ? own : 0.0;
     }
     categories << tr("average");
-    pretrained << 100.0 * m_setup.pretrained.average();
+    pretrained << 100.0 * m_evaluation->setup().pretrained.average();
     finetuned << (categories.size() > 1 ? finetunedSum / (categories.size() - 1) : std::nan(""));
     m_bars->setBars(tr("Accuracy per task (validation)"), tr("accuracy (%)"), categories,
                     {{tr("pretrained"), kPretrainedColor, pretrained},
@@ -787,7 +601,7 @@ void TunePage::drawMerged(const TuneOutcome& outcome)
     }
     merged << 100.0 * outcome.result.average();
     const QString label = outcome.full ? tr("merged (full validation)")
-                                       : tr("merged (%1 samples/task)").arg(m_setup.quickSamples);
+                                       : tr("merged (%1 samples/task)").arg(m_evaluation->setup().quickSamples);
     m_bars->setValues(2, merged, label);
     m_bars->setTitle(tr("Accuracy per task: %1 merged, average %2%")
                          .arg(qs(m_state.method))

@@ -1,28 +1,24 @@
 #pragma once
 
+#include "gui_job_runner.h"
 #include "project_loader.h"
 #include "tune_state.h"
 #include "tune_work.h"
 
 #include "merge/recipe.h"
 
-#include <QElapsedTimer>
 #include <QHash>
-#include <QSet>
 #include <QWidget>
 
 #include <optional>
 #include <vector>
 
-class QComboBox;
 class QDoubleSpinBox;
-class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSlider;
-class QTableWidget;
-class QTableWidgetItem;
+class QTableView;
 class QUndoStack;
 class QUndoView;
 
@@ -32,7 +28,10 @@ class BarChartView;
 
 namespace mergelab::gui {
 
-class GuiJobRunner;
+class TuneEvaluationController;
+class TuneOverrideModel;
+class TuneParameterEditor;
+class TunePerTaskModel;
 class TuneSweepPanel;
 
 // The "Tune" page (issue 6): method selector with a parameter editor, coefficient sliders, live
@@ -44,6 +43,8 @@ public:
 
     // A project was opened (or its base changed): start over on it.
     void setProject(const ProjectSummary& project);
+    // The project the page shows (the last one given to setProject()).
+    const ProjectSummary& project() const { return m_project; }
     // The merge the page currently shows, as a recipe with absolute paths (nullopt when no project
     // is open or the parameters are invalid). The export dialog writes this recipe.
     std::optional<Recipe> currentRecipe() const;
@@ -57,27 +58,21 @@ public:
     // Selects a method by registry name (one undoable step); false when it is not offered.
     bool setMethod(const QString& name);
 
-    // Evaluation bookkeeping: every change that asks for an evaluation gets a new generation; the
-    // chart shows the quick result of drawnGeneration() (0: none yet).
-    quint64 requestedGeneration() const { return m_generation; }
-    quint64 drawnGeneration() const { return m_drawnGeneration; }
-    int quickResultsDrawn() const { return m_quickDrawn; }
-    int fullResultsDrawn() const { return m_fullDrawn; }
-    // Milliseconds from each change to its quick bars being drawn, oldest first.
-    const QList<double>& latencies() const { return m_latencies; }
+    // The evaluations of the page's states (generations, results drawn, latencies).
+    TuneEvaluationController* evaluation() const { return m_evaluation; }
 
     // Controls, for tests and the window's wiring.
     widgets::BarChartView* barChart() const { return m_bars; }
     TuneSweepPanel* sweepPanel() const { return m_sweeps; }
     QUndoStack* undoStack() const { return m_undo; }
-    QComboBox* methodCombo() const { return m_method; }
+    TuneParameterEditor* parameterEditor() const { return m_parameters; }
     QSlider* coefficientSlider(int task) const;
     QDoubleSpinBox* coefficientSpinBox(int task) const;
     QDoubleSpinBox* lambdaSpinBox() const { return m_lambdaSpin; }
     QSlider* lambdaSlider() const { return m_lambdaSlider; }
-    QWidget* parameterEditor(const QString& name) const { return m_globalEditors.value(name); }
-    QTableWidget* perTaskTable() const { return m_perModelTable; }
-    QTableWidget* overrideTable() const { return m_overrideTable; }
+    // The per-task parameters (density, ...) and the overrides, as the tables show and edit them.
+    TunePerTaskModel* perTaskModel() const { return m_perTaskModel; }
+    TuneOverrideModel* overrideModel() const { return m_overrideModel; }
     QPushButton* exportButton() const { return m_export; }
 
 Q_SIGNALS:
@@ -102,13 +97,15 @@ private:
     void setState(const TuneState& state); // undo/redo land here
     void onCoefficient(int task, double value, bool fromSlider);
     void onLambda(double value, bool fromSlider);
-    void onGlobalEdited(const QString& name);
-    void onPerModelItem(QTableWidgetItem* item);
-    void onOverridesEdited();
-    void markInvalid(const QString& key, QWidget* editor, QTableWidgetItem* item, const QString& problem);
+    void onGlobalEdited(const std::string& name, double value, int mergeId, int session);
+    void onPerTaskValue(int row, const std::string& param, double value);
+    // An editor or a table cell was marked (problem) or cleared: status and the Export button follow.
+    void onMarked(const QString& problem);
+    // True while an editor or a table cell holds a value that is not sent.
+    bool hasInvalid() const;
     void requestEvaluation();
-    void startQuick();
-    void onFinished(quint64 id, Status status, const QString& message, const QVariant& result);
+    void onSetupEnded(Status status, const QString& message);
+    void onEvaluated(const TuneOutcome& outcome);
     void drawReferences();
     void drawMerged(const TuneOutcome& outcome);
     void showStatus(const QString& text, bool error = false);
@@ -116,40 +113,27 @@ private:
     QColor taskColor(const std::string& task, int index) const;
 
     GuiJobRunner* m_jobs;
+    TuneEvaluationController* m_evaluation;
     ProjectSummary m_project;
-    TuneSetup m_setup;
     TuneState m_state;
-    std::string m_editorsMethod; // the method the parameter editors were built for
+    std::string m_editorsMethod; // the method the sliders and the per-task table were set up for
 
-    quint64 m_setupJob = 0;
-    quint64 m_quickJob = 0;
-    quint64 m_fullJob = 0;
-    quint64 m_generation = 0;
-    quint64 m_quickGeneration = 0;
-    quint64 m_drawnGeneration = 0;
-    int m_quickDrawn = 0;
-    int m_fullDrawn = 0;
-    QElapsedTimer m_changeClock;
-    QList<double> m_latencies;
     int m_dragSession = 0;
-    int m_editSession = 0;
     bool m_wasBusy = false;
 
     QUndoStack* m_undo;
     QUndoView* m_history;
-    QComboBox* m_method;
-    QLabel* m_methodHelp;
-    QFormLayout* m_paramForm;
-    QHash<QString, QWidget*> m_globalEditors;
-    QSet<QString> m_invalid; // editors holding a value that is not sent
+    TuneParameterEditor* m_parameters;
     QGroupBox* m_coefficientBox;
     QSlider* m_lambdaSlider;
     QDoubleSpinBox* m_lambdaSpin;
     QWidget* m_coefficientRows;
     std::vector<CoefficientRow> m_rows;
     QGroupBox* m_perModelBox;
-    QTableWidget* m_perModelTable;
-    QTableWidget* m_overrideTable;
+    TunePerTaskModel* m_perTaskModel;
+    QTableView* m_perModelTable;
+    TuneOverrideModel* m_overrideModel;
+    QTableView* m_overrideTable;
     QPushButton* m_export;
     QLabel* m_status;
     QLabel* m_latency;

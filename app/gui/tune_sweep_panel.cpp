@@ -19,6 +19,9 @@ namespace mergelab::gui {
 
 namespace {
 
+// One point at a time: stopping (or a new sweep) supersedes the point being evaluated.
+const QString kSweepChannel = QStringLiteral("tune-sweep");
+
 QDoubleSpinBox* valueBox(QWidget* parent, double value, const QString& name)
 {
     auto* box = new QDoubleSpinBox(parent);
@@ -128,7 +131,6 @@ TuneSweepPanel::TuneSweepPanel(GuiJobRunner* jobs, StateGetter currentState, QWi
                   m_gridSteps->value());
     });
     connect(m_stop, &QPushButton::clicked, this, &TuneSweepPanel::stop);
-    connect(m_jobs, &GuiJobRunner::finished, this, &TuneSweepPanel::onFinished);
     connect(m_lines, &widgets::LineChartView::pointClicked, this, [this](double x) {
         if (m_mode != Mode::Line || m_axis.empty())
             return;
@@ -273,11 +275,11 @@ bool TuneSweepPanel::startGrid(int taskA, int taskB, double from, double to, int
 
 void TuneSweepPanel::stop()
 {
-    if (m_job)
-        m_jobs->cancel(m_job);
-    m_job = 0;
+    m_jobs->discard(kSweepChannel);
     setRunning(false);
 }
+
+bool TuneSweepPanel::running() const { return m_jobs->currentJob(kSweepChannel) != 0; }
 
 void TuneSweepPanel::setRunning(bool running)
 {
@@ -289,31 +291,29 @@ void TuneSweepPanel::runNext()
 {
     const std::size_t next = m_done.size();
     if (next >= m_points.size()) {
-        m_job = 0;
         setRunning(false);
         m_status->setText(tr("Done: %1 points.").arg(m_points.size()));
         return;
     }
     m_status->setText(tr("Evaluating point %1 of %2…").arg(next + 1).arg(m_points.size()));
-    m_job = m_jobs->start(tr("Sweep point %1 of %2").arg(next + 1).arg(m_points.size()), QStringLiteral("tune-sweep"),
-                          tuneEvaluateWork(m_setup, m_points[next], false));
+    m_jobs->start<TuneOutcome>(tr("Sweep point %1 of %2").arg(next + 1).arg(m_points.size()), kSweepChannel,
+                               tuneEvaluateWork(m_setup, m_points[next], false), this,
+                               [this](const JobOutcome<TuneOutcome>& outcome) { onPointEnded(outcome); });
     setRunning(true);
 }
 
-void TuneSweepPanel::onFinished(quint64 id, Status status, const QString& message, const QVariant& result)
+void TuneSweepPanel::onPointEnded(const JobOutcome<TuneOutcome>& outcome)
 {
-    if (id == 0 || id != m_job)
-        return;
-    m_job = 0;
-    if (status != Status::Ok || !result.canConvert<TuneOutcome>()) {
-        m_status->setText(status == Status::Cancelled ? tr("Sweep stopped after %1 of %2 points.").arg(m_done.size()).arg(m_points.size())
-                                                      : tr("Sweep failed: %1").arg(message));
+    if (!outcome.ok()) {
+        m_status->setText(outcome.status == Status::Cancelled
+                              ? tr("Sweep stopped after %1 of %2 points.").arg(m_done.size()).arg(m_points.size())
+                              : tr("Sweep failed: %1").arg(outcome.message));
         setRunning(false);
         return;
     }
-    m_done.push_back(result.value<TuneOutcome>().result);
+    m_done.push_back(outcome.result->result);
     redraw();
-    runNext(); // started inside the finished signal, so the runner never looks idle between points
+    runNext(); // started inside the job's callback, so the runner never looks idle between points
 }
 
 void TuneSweepPanel::redraw()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "gui_job_runner.h"
 #include "tune_work.h"
 
 #include <QColor>
@@ -42,7 +43,7 @@ public:
     // 2-D: coefficients ("weight") of tasks a and b over [from, to] in `steps` values each.
     bool startGrid(int taskA, int taskB, double from, double to, int steps);
     void stop();
-    bool running() const { return m_job != 0; }
+    bool running() const;
     int pointsDone() const { return static_cast<int>(m_done.size()); }
     int pointsTotal() const { return static_cast<int>(m_points.size()); }
     widgets::LineChartView* lineChart() const { return m_lines; }
@@ -59,7 +60,7 @@ private:
     enum class Mode { None, Line, Grid };
     TuneState withValue(TuneState state, const QString& key, double value) const;
     void runNext();
-    void onFinished(quint64 id, Status status, const QString& message, const QVariant& result);
+    void onPointEnded(const JobOutcome<TuneOutcome>& outcome);
     void redraw();
     void setRunning(bool running);
 
@@ -76,7 +77,6 @@ private:
     std::vector<double> m_axis;       // 1-D x values / 2-D values per axis
     std::vector<TuneState> m_points;  // run order
     std::vector<EvalResult> m_done;   // results so far, in run order
-    quint64 m_job = 0;
 
     QComboBox* m_parameter;
     QDoubleSpinBox* m_from;

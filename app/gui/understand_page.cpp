@@ -11,6 +11,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace mergelab::gui {
@@ -87,18 +88,15 @@ UnderstandPage::UnderstandPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(pa
     for (widgets::LineChartView* chart : {m_norms, m_conflicts})
         connect(chart, &widgets::LineChartView::pointClicked, this,
                 [this](double x) { selectLayer(static_cast<int>(std::lround(x))); });
-    connect(m_jobs, &GuiJobRunner::finished, this,
-            [this](quint64 id, Status status, const QString& message, const QVariant& result) {
-                if (id != m_job)
-                    return;
-                m_analyze->setEnabled(true);
-                if (status == Status::Ok && result.canConvert<AnalysisReport>()) {
-                    setReport(result.value<AnalysisReport>());
-                    Q_EMIT analysisFinished();
-                } else {
-                    m_status->setText(status == Status::Cancelled ? tr("Analysis cancelled.") : message);
-                }
-            });
+}
+
+void UnderstandPage::setProject(const ProjectSummary& project)
+{
+    const bool allOpen = std::all_of(project.members.begin(), project.members.end(),
+                                     [](const ProjectMember& m) { return m.error.isEmpty(); });
+    // The analysis is one streaming pass over the checkpoints: it starts right away, cancellable.
+    if (allOpen && !project.set.base.path.empty())
+        analyze(project.set);
 }
 
 void UnderstandPage::analyze(const ModelSet& set)
@@ -112,8 +110,17 @@ void UnderstandPage::analyze(const ModelSet& set)
                           .arg(set.models.size())
                           .arg(QString::fromStdString(set.base.name)));
     m_analyze->setEnabled(false);
-    m_job = m_jobs->start(tr("Analysing %1").arg(QString::fromStdString(set.name)), QStringLiteral("analysis"),
-                          analysisWork(set));
+    m_jobs->start<AnalysisReport>(tr("Analysing %1").arg(QString::fromStdString(set.name)), QStringLiteral("analysis"),
+                                  analysisWork(set), this, [this](const JobOutcome<AnalysisReport>& outcome) {
+                                      m_analyze->setEnabled(true);
+                                      if (outcome.ok()) {
+                                          setReport(*outcome.result);
+                                          Q_EMIT analysisFinished();
+                                      } else {
+                                          m_status->setText(outcome.status == Status::Cancelled ? tr("Analysis cancelled.")
+                                                                                                : outcome.message);
+                                      }
+                                  });
 }
 
 void UnderstandPage::setReport(const AnalysisReport& report)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "analysis_work.h"
+#include "project_loader.h"
 
 #include <QWidget>
 
@@ -22,6 +23,8 @@ class UnderstandPage : public QWidget {
 public:
     explicit UnderstandPage(GuiJobRunner* jobs, QWidget* parent = nullptr);
 
+    // A project was opened or its members changed: analyses it when the base and every member open.
+    void setProject(const ProjectSummary& project);
     // Starts (or restarts, superseding a running one) the analysis of a model set.
     void analyze(const ModelSet& set);
     // Shows a report (normally called with the analysis job's result).
@@ -42,7 +45,6 @@ private:
     void updateCharts();
 
     GuiJobRunner* m_jobs;
-    quint64 m_job = 0;
     ModelSet m_set;
     AnalysisReport m_report;
     int m_selectedLayer = kGlobal;

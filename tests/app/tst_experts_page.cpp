@@ -175,7 +175,7 @@ private Q_SLOTS:
         GuiJobRunner jobs;
         ExpertsPage page(&jobs);
         QSignalSpy analysed(&page, &ExpertsPage::analysisFinished);
-        QSignalSpy finished(&jobs, &GuiJobRunner::finished);
+        QSignalSpy ended(&jobs, &GuiJobRunner::ended);
         gui::ProjectSummary project;
         gui::ProjectMember member;
         member.name = QStringLiteral("dense");
@@ -183,8 +183,9 @@ private Q_SLOTS:
         project.members.push_back(member);
         page.setProject(project);
         QVERIFY(analysed.wait(20000));
-        QCOMPARE(finished.size(), 1);
-        QCOMPARE(finished.front().at(1).value<Status>(), Status::Ok);
+        QCOMPARE(ended.size(), 1);
+        QCOMPARE(ended.front().at(1).value<Status>(), Status::Ok);
+        QCOMPARE(ended.front().at(3).toBool(), false); // delivered to the page, not dropped
         QVERIFY2(page.statusText().contains(QStringLiteral("No Mixture-of-Experts")), qPrintable(page.statusText()));
     }
 };

@@ -1,14 +1,20 @@
 // Projects in the window: new → add checkpoints → save writes paths relative to the project file →
 // reopen gives the same members; the recent list (at most 8, missing files pruned); name and colour
 // edits mark the project modified ("*" in the title) and survive a save; drops add checkpoints.
+#include "gui/diagnostics_page.h"
+#include "gui/experts_page.h"
+#include "gui/learn_page.h"
 #include "gui/main_window.h"
 #include "gui/model_set_page.h"
 #include "gui/model_set_table_model.h"
+#include "gui/project_document.h"
 #include "gui/project_recent.h"
+#include "gui/tune_page.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QDoubleSpinBox>
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
@@ -25,6 +31,8 @@
 
 using mergelab::gui::MainWindow;
 using mergelab::gui::ModelSetTableModel;
+using mergelab::gui::ProjectDocument;
+using mergelab::gui::ProjectSummary;
 using mergelab::gui::RecentProjects;
 
 namespace {
@@ -36,6 +44,15 @@ QJsonObject readJson(const QString& path)
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+// The fine-tunes' names a project (or a page's copy of it) holds, in order.
+QStringList modelNames(const ProjectSummary& project)
+{
+    QStringList names;
+    for (const mergelab::ModelEntry& m : project.set.models)
+        names << QString::fromStdString(m.name);
+    return names;
 }
 } // namespace
 
@@ -137,25 +154,8 @@ private Q_SLOTS:
 
     void editsMarkModified()
     {
-        const QString project = m_dir.filePath(QStringLiteral("edit.mergelab.json"));
-        QFile::remove(project);
-        QVERIFY(QFile::copy(kFixtures + QStringLiteral("/analysis.mergelab.json"), project));
-        QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner);
-        // Point it at the copied checkpoints (the fixture's paths are relative to its own folder).
-        {
-            QJsonObject json = readJson(project);
-            QJsonObject base = json[QStringLiteral("base")].toObject();
-            base[QStringLiteral("path")] = QStringLiteral("checkpoints/base.safetensors");
-            json[QStringLiteral("base")] = base;
-            QJsonArray models;
-            for (const char* name : {"a", "b", "c"})
-                models.append(QJsonObject{{QStringLiteral("name"), QLatin1String(name)},
-                                          {QStringLiteral("path"), QStringLiteral("checkpoints/ft_%1.safetensors").arg(QLatin1String(name))}});
-            json[QStringLiteral("models")] = models;
-            QFile f(project);
-            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            f.write(QJsonDocument(json).toJson());
-        }
+        const QString project = writeProject(QStringLiteral("edit.mergelab.json"));
+        QVERIFY(!project.isEmpty());
         MainWindow window;
         ModelSetTableModel* table = window.modelSetPage()->model();
         QAbstractItemModelTester tester(table, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -190,7 +190,7 @@ private Q_SLOTS:
         // Choosing another base is an edit too; the old base becomes a coloured fine-tune.
         QVERIFY(table->makeBase(3));
         QVERIFY(window.isProjectModified());
-        const mergelab::ModelSet set = window.modelSetPage()->currentSet();
+        const mergelab::ModelSet set = window.document()->set();
         QCOMPARE(QString::fromStdString(set.base.name), QStringLiteral("c"));
         QCOMPARE(QString::fromStdString(set.models.front().name), QStringLiteral("base"));
         QVERIFY(QColor(QString::fromStdString(set.models.front().color)).isValid());
@@ -245,7 +245,92 @@ private Q_SLOTS:
         QVERIFY(window.close());
     }
 
+    void documentEditsReachEveryPage()
+    {
+        // The project has one home, the window's document: an edit made there reaches every page
+        // that shows the project, and the modified flag and the window title follow.
+        const QString project = writeProject(QStringLiteral("document.mergelab.json"));
+        QVERIFY(!project.isEmpty());
+        MainWindow window;
+        ProjectDocument* document = window.document();
+        QSignalSpy opened(&window, &MainWindow::projectOpened);
+        window.openProject(project);
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+        const QStringList three = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+        const auto pagesShow = [&window](const QStringList& names) {
+            return modelNames(window.tunePage()->project()) == names && modelNames(window.learnPage()->project()) == names &&
+                   modelNames(window.expertsPage()->project()) == names &&
+                   modelNames(window.diagnosticsPage()->project()) == names;
+        };
+        QCOMPARE(modelNames(document->project()), three);
+        QVERIFY(pagesShow(three));
+        QVERIFY(!window.isProjectModified());
+        QVERIFY(!window.isWindowModified());
+
+        // A member added through the document: every page starts over on four fine-tunes.
+        QSignalSpy changed(document, &ProjectDocument::changed);
+        document->addMembers({mergelab::gui::openProjectMember(QStringLiteral("d"), {}, false,
+                                                               checkpoint("ft_b").toStdString())});
+        QCOMPARE(changed.count(), 1);
+        const QStringList four = three + QStringList{QStringLiteral("d")};
+        QCOMPARE(modelNames(document->project()), four);
+        QVERIFY(pagesShow(four));
+        QCOMPARE(window.modelSetPage()->model()->rowCount(), 5);
+        QVERIFY(window.tunePage()->coefficientSpinBox(3)); // the Tune page has a row for the new one
+        QVERIFY(window.isProjectModified());
+        QVERIFY(window.isWindowModified());
+        QVERIFY(window.saveProject());
+        QVERIFY(!window.isWindowModified());
+
+        // A rename is an edit to save, not a reason to restart the pages' work.
+        QVERIFY(document->members()->rename(1, QStringLiteral("alpha")));
+        QVERIFY(window.isWindowModified());
+        QCOMPARE(changed.at(changed.count() - 1).at(0).value<ProjectDocument::Change>(), ProjectDocument::Change::Details);
+        QCOMPARE(QString::fromStdString(document->set().models.front().name), QStringLiteral("alpha"));
+        QVERIFY(pagesShow(four));
+        QVERIFY(window.saveProject());
+        QVERIFY(!window.isWindowModified());
+
+        // The title follows the document: a new project is untitled until saved under a name.
+        window.newProject();
+        QVERIFY(window.windowTitle().startsWith(QStringLiteral("Untitled project")));
+        QVERIFY(pagesShow({}));
+        document->addMembers({mergelab::gui::openProjectMember(QStringLiteral("base"), {}, false, checkpoint("base").toStdString()),
+                              mergelab::gui::openProjectMember(QStringLiteral("ft_a"), {}, false, checkpoint("ft_a").toStdString())});
+        QVERIFY(window.isWindowModified());
+        QVERIFY(pagesShow({QStringLiteral("ft_a")}));
+        QVERIFY(window.saveProjectAs(m_dir.filePath(QStringLiteral("titled.mergelab.json"))));
+        QVERIFY2(window.windowTitle().startsWith(QStringLiteral("titled[*]")), qPrintable(window.windowTitle()));
+        QVERIFY(!window.isWindowModified());
+    }
+
 private:
+    // Copies the analysis fixture's project beside the copied checkpoints (fine-tunes a, b, c);
+    // returns its path ("" on failure).
+    QString writeProject(const QString& fileName) const
+    {
+        const QString project = m_dir.filePath(fileName);
+        QFile::remove(project);
+        if (!QFile::copy(kFixtures + QStringLiteral("/analysis.mergelab.json"), project))
+            return {};
+        QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner);
+        // Point it at the copied checkpoints (the fixture's paths are relative to its own folder).
+        QJsonObject json = readJson(project);
+        QJsonObject base = json[QStringLiteral("base")].toObject();
+        base[QStringLiteral("path")] = QStringLiteral("checkpoints/base.safetensors");
+        json[QStringLiteral("base")] = base;
+        QJsonArray models;
+        for (const char* name : {"a", "b", "c"})
+            models.append(QJsonObject{{QStringLiteral("name"), QLatin1String(name)},
+                                      {QStringLiteral("path"), QStringLiteral("checkpoints/ft_%1.safetensors").arg(QLatin1String(name))}});
+        json[QStringLiteral("models")] = models;
+        QFile f(project);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return {};
+        f.write(QJsonDocument(json).toJson());
+        return project;
+    }
+
     QString checkpoint(const char* name) const
     {
         return m_dir.filePath(QStringLiteral("checkpoints/%1.safetensors").arg(QLatin1String(name)));

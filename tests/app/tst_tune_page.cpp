@@ -4,7 +4,11 @@
 // follows the UI, sweeps fill in and apply their points, every item model passes the tester.
 #include "gui/gui_job_runner.h"
 #include "gui/project_loader.h"
+#include "gui/tune_evaluation_controller.h"
+#include "gui/tune_override_model.h"
 #include "gui/tune_page.h"
+#include "gui/tune_parameter_editor.h"
+#include "gui/tune_per_task_model.h"
 #include "gui/tune_sweep_panel.h"
 
 #include "bar_chart_view.h"
@@ -22,7 +26,6 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSlider>
-#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -37,7 +40,7 @@ using mergelab::gui::TunePage;
 using mergelab::gui::TuneState;
 
 // Waits until the quick result of the newest change is drawn (its refinement may still run).
-#define WAIT_DRAWN() QTRY_VERIFY_WITH_TIMEOUT(m_page->drawnGeneration() == m_page->requestedGeneration(), 30000)
+#define WAIT_DRAWN() QTRY_VERIFY_WITH_TIMEOUT(m_page->evaluation()->drawnGeneration() == m_page->evaluation()->requestedGeneration(), 30000)
 // Waits until the page has nothing running (setup, evaluations, sweeps).
 #define SETTLE() QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 30000)
 
@@ -54,6 +57,15 @@ ZooPreset microPreset()
     p.finetune.steps = 60;
     p.headSamples = 200;
     return p;
+}
+
+// How many of the jobs that ended reached the page (were not superseded or discarded).
+int deliveredCount(const QSignalSpy& ended)
+{
+    int n = 0;
+    for (const QList<QVariant>& e : ended)
+        n += e.at(3).toBool() ? 0 : 1;
+    return n;
 }
 
 } // namespace
@@ -136,7 +148,7 @@ private Q_SLOTS:
         m_page->setProject(m_project);
         QVERIFY(m_page->busy());
         SETTLE();
-        QCOMPARE(m_page->quickResultsDrawn(), 1);
+        QCOMPARE(m_page->evaluation()->quickResultsDrawn(), 1);
     }
 
     void referencesAndFirstMerge()
@@ -158,7 +170,7 @@ private Q_SLOTS:
             QCOMPARE(bars->value(1, t), 100.0 * own.tasks[static_cast<std::size_t>(t)].accuracy);
         }
         // The refined (full validation) merged bars equal the evaluator on the merge of the state.
-        QVERIFY(m_page->fullResultsDrawn() >= 1);
+        QVERIFY(m_page->evaluation()->fullResultsDrawn() >= 1);
         QVERIFY(bars->setName(2).contains(QStringLiteral("full")));
         const TuneState s = m_page->state();
         QCOMPARE(s.method, std::string("task_arithmetic"));
@@ -166,7 +178,7 @@ private Q_SLOTS:
             evaluator.evaluateTensors(m_reference->merge(gui::recipeFor(s, m_project.set), cancel), "m", progress, cancel);
         for (int t = 0; t < tasks; ++t)
             QVERIFY(std::abs(bars->value(2, t) - 100.0 * merged.tasks[static_cast<std::size_t>(t)].accuracy) < 1e-9);
-        QVERIFY(!m_page->latencies().isEmpty());
+        QVERIFY(!m_page->evaluation()->latencies().isEmpty());
     }
 
     void sliderLeadsToNewBars()
@@ -174,11 +186,11 @@ private Q_SLOTS:
         if (!m_page)
             QSKIP("latency measurement run");
         QAbstractItemModelTester history(m_page->findChild<QUndoView*>()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
-        const int drawn = m_page->quickResultsDrawn();
+        const int drawn = m_page->evaluation()->quickResultsDrawn();
         m_page->coefficientSlider(0)->setValue(40); // weight 0.40
         QCOMPARE(m_page->state().perModel[0].at("weight"), 0.4);
         QCOMPARE(m_page->coefficientSpinBox(0)->value(), 0.4);
-        QTRY_COMPARE_WITH_TIMEOUT(m_page->quickResultsDrawn(), drawn + 1, 30000);
+        QTRY_COMPARE_WITH_TIMEOUT(m_page->evaluation()->quickResultsDrawn(), drawn + 1, 30000);
         WAIT_DRAWN();
         compareQuick(expected(m_page->state()));
         SETTLE();
@@ -189,19 +201,18 @@ private Q_SLOTS:
     {
         if (!m_page)
             QSKIP("latency measurement run");
-        const int drawn = m_page->quickResultsDrawn();
-        QSignalSpy finished(m_jobs.get(), &gui::GuiJobRunner::finished);
+        const int drawn = m_page->evaluation()->quickResultsDrawn();
         QSignalSpy ended(m_jobs.get(), &gui::GuiJobRunner::ended);
         m_page->coefficientSpinBox(1)->setValue(0.2);
-        const quint64 first = m_page->requestedGeneration();
+        const quint64 first = m_page->evaluation()->requestedGeneration();
         QVERIFY(m_page->busy());
         m_page->coefficientSpinBox(1)->setValue(0.7); // before the first result can arrive
-        QVERIFY(m_page->requestedGeneration() > first);
+        QVERIFY(m_page->evaluation()->requestedGeneration() > first);
         WAIT_DRAWN();
         SETTLE();
         // One quick and one full result drawn, for the last change only; the first job ended unseen.
-        QCOMPARE(m_page->quickResultsDrawn(), drawn + 1);
-        QCOMPARE(finished.count(), 2);
+        QCOMPARE(m_page->evaluation()->quickResultsDrawn(), drawn + 1);
+        QCOMPARE(deliveredCount(ended), 2);
         QCOMPARE(ended.count(), 3);
         QCOMPARE(m_page->state().perModel[1].at("weight"), 0.7);
         TuneState s = m_page->state();
@@ -254,10 +265,10 @@ private Q_SLOTS:
         QVERIFY(m_page->setMethod(QStringLiteral("ties")));
         QCOMPARE(m_page->state().method, std::string("ties"));
         QCOMPARE(m_page->state().perModel[0].at("weight"), 1.2);
-        QCOMPARE(m_page->methodCombo()->currentData().toString(), QStringLiteral("ties"));
+        QCOMPARE(m_page->parameterEditor()->methodCombo()->currentData().toString(), QStringLiteral("ties"));
         undo->undo();
         QCOMPARE(m_page->state().method, std::string("task_arithmetic"));
-        QCOMPARE(m_page->methodCombo()->currentData().toString(), QStringLiteral("task_arithmetic"));
+        QCOMPARE(m_page->parameterEditor()->methodCombo()->currentData().toString(), QStringLiteral("task_arithmetic"));
         WAIT_DRAWN();
         compareQuick(expected(m_page->state()));
         SETTLE();
@@ -270,25 +281,27 @@ private Q_SLOTS:
         QVERIFY(m_page->setMethod(QStringLiteral("ties")));
         WAIT_DRAWN();
         SETTLE();
-        QTableWidget* table = m_page->perTaskTable();
-        QAbstractItemModelTester tester(table->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        gui::TunePerTaskModel* table = m_page->perTaskModel();
+        QAbstractItemModelTester tester(table, QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(table->rowCount(), static_cast<int>(m_project.set.models.size()));
-        QCOMPARE(table->horizontalHeaderItem(0)->text(), QStringLiteral("density"));
-        const quint64 generation = m_page->requestedGeneration();
+        QCOMPARE(table->headerData(0, Qt::Horizontal).toString(), QStringLiteral("density"));
+        const QModelIndex cell = table->index(1, 0);
+        const quint64 generation = m_page->evaluation()->requestedGeneration();
         QSignalSpy started(m_jobs.get(), &gui::GuiJobRunner::started);
         const TuneState before = m_page->state();
-        table->item(1, 0)->setText(QStringLiteral("1.5")); // density must be in (0, 1]
-        QVERIFY(!table->item(1, 0)->toolTip().isEmpty());
-        QCOMPARE(table->item(1, 0)->background().color(), QColor(0xff, 0xd6, 0xd6));
-        QCOMPARE(m_page->requestedGeneration(), generation);
+        QVERIFY(table->setData(cell, QStringLiteral("1.5"))); // density must be in (0, 1]
+        QVERIFY(!cell.data(Qt::ToolTipRole).toString().isEmpty());
+        QCOMPARE(cell.data(Qt::BackgroundRole).value<QBrush>().color(), QColor(0xff, 0xd6, 0xd6));
+        QCOMPARE(cell.data().toString(), QStringLiteral("1.5")); // kept as typed
+        QCOMPARE(m_page->evaluation()->requestedGeneration(), generation);
         QCOMPARE(started.count(), 0);
         QVERIFY(m_page->state() == before);
         QVERIFY(!m_page->currentRecipe());
         QVERIFY(!m_page->exportButton()->isEnabled());
-        table->item(1, 0)->setText(QStringLiteral("abc"));
+        QVERIFY(table->setData(cell, QStringLiteral("abc")));
         QCOMPARE(started.count(), 0);
-        table->item(1, 0)->setText(QStringLiteral("0.5"));
-        QCOMPARE(table->item(1, 0)->background().style(), Qt::NoBrush);
+        QVERIFY(table->setData(cell, QStringLiteral("0.5")));
+        QCOMPARE(cell.data(Qt::BackgroundRole).value<QBrush>().style(), Qt::NoBrush);
         QCOMPARE(m_page->state().perModel[1].at("density"), 0.5);
         QVERIFY(m_page->currentRecipe());
         QVERIFY(m_page->exportButton()->isEnabled());
@@ -298,20 +311,20 @@ private Q_SLOTS:
         SETTLE();
 
         // An override naming a per-task parameter, or an unknown one, is marked too.
-        QTableWidget* overrides = m_page->overrideTable();
-        QAbstractItemModelTester overrideTester(overrides->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        gui::TuneOverrideModel* overrides = m_page->overrideModel();
+        QAbstractItemModelTester overrideTester(overrides, QAbstractItemModelTester::FailureReportingMode::QtTest);
         started.clear();
         for (QPushButton* b : m_page->findChildren<QPushButton*>())
             if (b->accessibleName() == QStringLiteral("Add override"))
                 b->click();
         QCOMPARE(overrides->rowCount(), 1);
         QCOMPARE(m_page->state().overrides.size(), std::size_t(1));
-        overrides->item(0, 1)->setText(QStringLiteral("bogus"));
-        QVERIFY(!overrides->item(0, 0)->toolTip().isEmpty());
+        QVERIFY(overrides->setData(overrides->index(0, 1), QStringLiteral("bogus")));
+        QVERIFY(!overrides->index(0, 0).data(Qt::ToolTipRole).toString().isEmpty());
         QVERIFY(!m_page->currentRecipe());
         QCOMPARE(m_page->state().overrides[0].param, std::string("lambda"));
-        overrides->item(0, 1)->setText(QStringLiteral("lambda"));
-        overrides->item(0, 2)->setText(QStringLiteral("0.5"));
+        QVERIFY(overrides->setData(overrides->index(0, 1), QStringLiteral("lambda")));
+        QVERIFY(overrides->setData(overrides->index(0, 2), QStringLiteral("0.5")));
         QVERIFY(m_page->currentRecipe());
         QCOMPARE(m_page->state().overrides[0].value, 0.5);
         WAIT_DRAWN();
@@ -400,6 +413,52 @@ private Q_SLOTS:
         QVERIFY(sweeps->pointsDone() < sweeps->pointsTotal());
     }
 
+    void controllerEvaluatesOnlyTheNewestRequest()
+    {
+        // The evaluation controller alone, no widgets: a request that cannot be evaluated takes a
+        // generation but starts nothing; of two quick requests only the newer one's results arrive,
+        // quick then full, and they are MergeTuner's numbers for that state.
+        if (!m_page)
+            QSKIP("latency measurement run");
+        gui::GuiJobRunner jobs;
+        gui::TuneEvaluationController controller(&jobs);
+        QSignalSpy setupEnded(&controller, &gui::TuneEvaluationController::setupEnded);
+        QList<gui::TuneOutcome> results;
+        connect(&controller, &gui::TuneEvaluationController::evaluated, this,
+                [&results](const gui::TuneOutcome& outcome) { results << outcome; });
+        controller.load(m_project.set);
+        QVERIFY(controller.busy());
+        QTRY_COMPARE_WITH_TIMEOUT(setupEnded.count(), 1, 60000);
+        QCOMPARE(setupEnded.at(0).at(0).value<Status>(), Status::Ok);
+        QVERIFY(controller.setup().valid());
+        QVERIFY(!controller.busy());
+
+        TuneState older = m_page->state();
+        older.perModel[0]["weight"] = 0.1;
+        TuneState newer = older;
+        newer.perModel[0]["weight"] = 0.9;
+        QSignalSpy started(&jobs, &gui::GuiJobRunner::started);
+        controller.request(older, false);
+        QCOMPARE(controller.requestedGeneration(), quint64(1));
+        QCOMPARE(started.count(), 0);
+        QVERIFY(!controller.busy());
+        controller.request(older, true);
+        controller.request(newer, true); // supersedes the older one before its result can arrive
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.busy(), 60000);
+        QCOMPARE(controller.drawnGeneration(), controller.requestedGeneration());
+        QCOMPARE(controller.quickResultsDrawn(), 1);
+        QCOMPARE(controller.fullResultsDrawn(), 1);
+        QCOMPARE(controller.latencies().size(), 1);
+        QCOMPARE(results.size(), 2);
+        QVERIFY(!results[0].full);
+        QVERIFY(results[1].full);
+        QList<double> quick;
+        for (const TaskAccuracy& t : results[0].result.tasks)
+            quick << 100.0 * t.accuracy;
+        quick << 100.0 * results[0].result.average();
+        compareValues(quick, expected(newer));
+    }
+
     // By hand (not a ctest check): time from a slider move to its drawn bars on a real project.
     // MERGELAB_TUNE_LATENCY_PROJECT=/tmp/zoo_demo2/demo.mergelab.json build/tests/app/tst_tune_page latencyOnAProject
     void latencyOnAProject()
@@ -422,24 +481,24 @@ private Q_SLOTS:
         const int models = static_cast<int>(project.set.models.size());
         QList<double> idle;
         for (int i = 0; i < 21; ++i) {
-            const int before = page.latencies().size();
+            const int before = page.evaluation()->latencies().size();
             page.coefficientSlider(i % models)->setValue(50 + (i * 7) % 60);
-            QTRY_VERIFY_WITH_TIMEOUT(page.latencies().size() == before + 1, 60000);
-            idle << page.latencies().back();
+            QTRY_VERIFY_WITH_TIMEOUT(page.evaluation()->latencies().size() == before + 1, 60000);
+            idle << page.evaluation()->latencies().back();
             QTRY_VERIFY_WITH_TIMEOUT(!page.busy(), 60000); // the full-validation refinement too
         }
         // A drag: a new position every 30 ms; time from the last position to its bars.
         QSlider* slider = page.coefficientSlider(0);
         slider->setSliderDown(true);
-        const int before = page.latencies().size();
+        const int before = page.evaluation()->latencies().size();
         for (int v = 60; v <= 100; v += 4) {
             slider->setValue(v);
             QTest::qWait(30);
         }
         slider->setSliderDown(false);
-        QTRY_VERIFY_WITH_TIMEOUT(page.drawnGeneration() == page.requestedGeneration(), 60000);
-        const double dragEnd = page.latencies().back();
-        const int drawnDuringDrag = page.latencies().size() - before;
+        QTRY_VERIFY_WITH_TIMEOUT(page.evaluation()->drawnGeneration() == page.evaluation()->requestedGeneration(), 60000);
+        const double dragEnd = page.evaluation()->latencies().back();
+        const int drawnDuringDrag = page.evaluation()->latencies().size() - before;
         std::sort(idle.begin(), idle.end());
         qInfo("slider move -> bars drawn over %d moves: median %.1f ms, min %.1f, max %.1f", int(idle.size()),
               idle[idle.size() / 2], idle.front(), idle.back());

@@ -5,6 +5,7 @@
 #include "gui/main_window.h"
 #include "gui/model_set_page.h"
 #include "gui/model_set_table_model.h"
+#include "gui/project_document.h"
 #include "gui/understand_page.h"
 
 #include "banner.h"
@@ -105,11 +106,15 @@ private Q_SLOTS:
         window.openPath(kProject);
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
         auto* page = window.modelSetPage();
-        QSignalSpy baseChanged(page, &mergelab::gui::ModelSetPage::baseChanged);
+        QSignalSpy changed(window.document(), &mergelab::gui::ProjectDocument::changed);
         page->selectRow(2);
         QVERIFY(page->model()->makeBase(2));
         QCOMPARE(page->model()->baseRow(), 2);
-        const mergelab::ModelSet set = page->currentSet();
+        // One change that restarts the pages (another base: every task vector differs).
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(changed.at(0).at(0).value<mergelab::gui::ProjectDocument::Change>(),
+                 mergelab::gui::ProjectDocument::Change::Members);
+        const mergelab::ModelSet set = window.document()->set();
         QCOMPARE(QString::fromStdString(set.base.name), QStringLiteral("b"));
         QCOMPARE(set.models.size(), std::size_t(5));
         QCOMPARE(QString::fromStdString(set.models.front().name), QStringLiteral("base"));
