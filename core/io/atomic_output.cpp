@@ -394,6 +394,11 @@ AtomicOutput::AtomicOutput(std::string finalPath, Kind kind, Options options)
         throw IoError(m_final, {}, "cannot create the temporary folder " + m_temp + ": " + ec.message());
 }
 
+AtomicOutput::AtomicOutput(std::string finalPath, Kind kind, bool keepOldEntries)
+    : AtomicOutput(std::move(finalPath), kind, Options{keepOldEntries, {}})
+{
+}
+
 AtomicOutput::~AtomicOutput()
 {
     abort();

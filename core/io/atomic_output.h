@@ -90,11 +90,9 @@ public:
         std::function<bool(const std::string& name)> dropOld;
     };
 
-    AtomicOutput(std::string finalPath, Kind kind, Options options = {});
-    AtomicOutput(std::string finalPath, Kind kind, bool keepOldEntries)
-        : AtomicOutput(std::move(finalPath), kind, Options{keepOldEntries, {}})
-    {
-    }
+    AtomicOutput(std::string finalPath, Kind kind, Options options);
+    // keepOldEntries: see Options (no dropOld).
+    AtomicOutput(std::string finalPath, Kind kind, bool keepOldEntries = false);
     ~AtomicOutput();
     AtomicOutput(const AtomicOutput&) = delete;
     AtomicOutput& operator=(const AtomicOutput&) = delete;
