@@ -23,6 +23,7 @@ struct ConvertArgs {
     std::string shardSize = "5GB";
     std::string format;
     bool quiet = false;
+    bool force = false;
 };
 
 int runConvert(const ConvertArgs& args)
@@ -35,6 +36,7 @@ int runConvert(const ConvertArgs& args)
     options.format = args.format;
     options.shardSize = *parseByteSize(args.shardSize);
     options.protectedPaths = {args.input};
+    options.force = args.force;
     TerminalProgress progress(args.quiet);
     const std::string written = convertCheckpoint(*source, args.output, options, dtype ? &*dtype : nullptr, progress,
                                                   interruptToken());
@@ -75,6 +77,7 @@ static const bool registered = registerVerb("convert", [](CLI::App& app) {
         });
     sub->add_option("--format", args->format, "Force the output format instead of choosing it from OUT's name")
         ->check(CLI::IsMember({"safetensors", "hdf5"}));
+    sub->add_flag("--force", args->force, "Replace an existing output that MergeLab did not write");
     sub->add_flag("-q,--quiet", args->quiet, "No progress bar");
     sub->footer("Examples:\n  mergelab-cli convert pytorch_model.bin model.safetensors\n"
                 "  mergelab-cli convert ./llama ./llama-bf16 --dtype BF16 --shard-size 2GB\n"

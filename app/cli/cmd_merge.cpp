@@ -34,6 +34,7 @@ struct MergeArgs {
     int threads = 2;
     bool allowMissing = false;
     bool strict = false;
+    bool force = false;
     bool dryRun = false;
     bool quiet = false;
 };
@@ -139,6 +140,7 @@ int runMerge(const MergeArgs& a)
     options.strict = a.strict;
     options.maxMemory = *parseByteSize(a.maxMemory);
     options.threads = a.threads;
+    options.force = a.force;
     if (a.dryRun) {
         const MergePlan plan(recipe, openSources(recipe), options);
         std::fputs(plan.describe().c_str(), stdout);
@@ -216,6 +218,7 @@ static const bool registered = registerVerb("merge", [](CLI::App& app) {
         ->check(checkByteSize);
     sub->add_option("--threads", a->threads, "Tensors merged in parallel")->capture_default_str()->check(CLI::Range(1, 64));
     sub->add_flag("--allow-missing", a->allowMissing, "A model lacking a tensor contributes the base's tensor");
+    sub->add_flag("--force", a->force, "Replace an existing output that MergeLab did not write");
     sub->add_flag("--strict", a->strict, "NaN/Inf in an input is an error (default: a warning with counts)");
     sub->add_flag("--dry-run", a->dryRun, "Validate and print the plan: tensors, output size, estimated peak memory");
     sub->add_flag("-q,--quiet", a->quiet, "No progress bar");

@@ -203,25 +203,19 @@ void writeReport(H5::H5File& file, const AnalysisReport& report)
 
 void saveAnalysisReportHdf5(const AnalysisReport& report, const std::string& path)
 {
-    const std::string temp = temporaryPathFor(path);
+    AtomicOutput out(path, AtomicOutput::Kind::File);
     {
         std::lock_guard<std::recursive_mutex> lock(hdf5Mutex());
         try {
             H5::Exception::dontPrint();
-            H5::H5File file(temp, H5F_ACC_TRUNC);
+            H5::H5File file(out.path(), H5F_ACC_TRUNC);
             writeReport(file, report);
             file.close();
         } catch (const H5::Exception& e) {
-            removeQuietly(temp);
             throw IoError(path, {}, "cannot write HDF5 report: " + hdf5ErrorText(e));
         }
     }
-    try {
-        renameIntoPlace(temp, path);
-    } catch (...) {
-        removeQuietly(temp);
-        throw;
-    }
+    out.commit();
 }
 
 } // namespace mergelab

@@ -246,25 +246,7 @@ AnalysisReport analysisReportFromJson(const std::string& text, const std::string
 void saveAnalysisReportJson(const AnalysisReport& report, const std::string& path)
 {
     const std::string text = analysisReportToJson(report);
-    const std::string temp = temporaryPathFor(path);
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw IoError(path, {}, "cannot create report: " + systemErrorText(errno));
-        out << text << '\n';
-        out.flush();
-        if (!out) {
-            const int err = errno;
-            removeQuietly(temp);
-            throw IoError(path, {}, "cannot write report: " + systemErrorText(err));
-        }
-    }
-    try {
-        renameIntoPlace(temp, path);
-    } catch (...) {
-        removeQuietly(temp);
-        throw;
-    }
+    writeFileAtomically(path, text + '\n');
 }
 
 AnalysisReport loadAnalysisReportJson(const std::string& path)

@@ -44,16 +44,7 @@ at::Tensor* gateSlot(WeMoeLayer& l, int k)
 
 void writeTextAtomically(const std::string& path, const std::string& text)
 {
-    const std::string temp = temporaryPathFor(path);
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out.flush()) {
-            removeQuietly(temp);
-            throw IoError(path, {}, "cannot write: " + systemErrorText(errno));
-        }
-    }
-    renameIntoPlace(temp, path);
+    writeFileAtomically(path, text);
 }
 
 } // namespace
@@ -183,10 +174,9 @@ void WeMoeModel::fixRouters(double lambda)
 
 void WeMoeModel::save(const std::string& folder) const
 {
-    std::error_code ec;
-    fs::create_directories(folder, ec);
-    if (ec)
-        throw IoError(folder, {}, "cannot create folder: " + ec.message());
+    // Weights and config are published together: one temporary folder, one rename.
+    ensureFolder(fs::path(folder).parent_path().string());
+    AtomicOutput output(folder, AtomicOutput::Kind::Folder, /*keepOldEntries=*/true);
     TensorMap all = m_shared;
     for (std::size_t l = 0; l < m_layers.size(); ++l) {
         WeMoeLayer layer = m_layers[l];
@@ -196,8 +186,9 @@ void WeMoeModel::save(const std::string& folder) const
             all[prefix + "gate." + kMlpNames[k]] = gateSlot(layer, k)->detach();
         }
     }
-    saveTensorMap((fs::path(folder) / "model.safetensors").string(), all, {{"format", kFormat}});
-    writeTextAtomically((fs::path(folder) / "wemoe.json").string(), m_config.toJson());
+    saveTensorMap((fs::path(output.path()) / "model.safetensors").string(), all, {{"format", kFormat}});
+    writeTextAtomically((fs::path(output.path()) / "wemoe.json").string(), m_config.toJson());
+    output.commit();
 }
 
 std::shared_ptr<WeMoeModel> WeMoeModel::load(const std::string& path)

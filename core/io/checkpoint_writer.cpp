@@ -6,6 +6,7 @@
 #include "io/torch_tensor.h"
 
 #include "common/error.h"
+#include "common/version.h"
 #include "jobs/job.h"
 
 #include <ATen/ATen.h>
@@ -31,10 +32,17 @@ std::unique_ptr<CheckpointWriter> CheckpointWriter::create(const std::string& pa
     std::string format = options.format;
     if (format.empty())
         format = looksLikeHdf5(path) ? "hdf5" : "safetensors";
+    // Every checkpoint MergeLab writes says so: a later write may replace it without --force.
+    WriteOptions stamped = options;
+    bool says = false;
+    for (const auto& entry : stamped.metadata)
+        says = says || entry.first.rfind("mergelab", 0) == 0;
+    if (!says)
+        stamped.metadata["mergelab_version"] = kMergeLabVersion;
     if (format == "hdf5")
-        return createHdf5Writer(path, std::move(plan), options);
+        return createHdf5Writer(path, std::move(plan), stamped);
     if (format == "safetensors")
-        return createSafetensorsWriter(path, std::move(plan), options, hasSuffix(path, ".safetensors"));
+        return createSafetensorsWriter(path, std::move(plan), stamped, hasSuffix(path, ".safetensors"));
     throw InputError(path, {}, "unknown output format \"" + format + "\" (expected safetensors or hdf5)");
 }
 

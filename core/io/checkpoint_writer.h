@@ -20,11 +20,13 @@ struct WriteOptions {
     std::map<std::string, std::string> metadata;      // safetensors __metadata__ / HDF5 attributes
     // Paths that must never be overwritten (the inputs). Writing to one of them throws InputError.
     std::vector<std::string> protectedPaths;
+    // Replace an existing output that MergeLab did not write (isReplaceableOutput); otherwise InputError.
+    bool force = false;
 };
 
 // Writes a checkpoint whose tensor list is known up front (the plan), tensors arriving in any
-// order from any thread. Everything goes to a temporary name in the target folder; commit()
-// verifies that every planned tensor was written and renames into place. Destroying a writer
+// order from any thread. Everything goes to an owned temporary beside the target (io/atomic_output.h);
+// commit() verifies that every planned tensor was written and publishes it atomically and durably. Destroying a writer
 // that was not committed removes the temporary output (cancel leaves nothing behind).
 class CheckpointWriter {
 public:
@@ -39,6 +41,9 @@ public:
     virtual std::string commit() = 0;
     // Removes the temporary output now. Idempotent; also done by the destructor if not committed.
     virtual void abort() = 0;
+    // A folder output's temporary folder until commit() (side files such as config.json go there, so
+    // they are published with the weights); empty for a file output.
+    virtual std::string stagingFolder() const { return {}; }
 };
 
 // For writers: the plan index of `info` (looked up in `byName`), after checking that its dtype, shape and

@@ -26,8 +26,10 @@ public:
         std::error_code ec;
         if (fs::is_directory(path, ec))
             throw InputError(path, {}, "output is a folder; HDF5 output must be a file");
+        checkReplaceable(path, options.force);
         m_createdFolder = ensureFolder(fs::path(path).parent_path().string());
-        m_tempPath = temporaryPathFor(path);
+        m_output = std::make_unique<AtomicOutput>(path, AtomicOutput::Kind::File);
+        m_tempPath = m_output->path();
         for (std::size_t i = 0; i < m_plan.size(); ++i)
             m_byName[m_plan[i].name] = i;
         Hdf5Lock lock;
@@ -91,7 +93,8 @@ public:
             throw IoError(m_path, {}, "cannot finish HDF5 file: " + hdf5ErrorText(e));
         }
         m_file.reset();
-        renameIntoPlace(m_tempPath, m_path);
+        m_output->commit(); // fsync, rename, fsync the folder
+        m_output.reset();
         m_tempPath.clear();
         return m_path;
     }
@@ -141,8 +144,8 @@ private:
             }
             m_file.reset();
         }
-        if (!m_tempPath.empty()) {
-            removeQuietly(m_tempPath);
+        if (!m_tempPath.empty() || m_output) {
+            m_output.reset(); // removes the temporary, releases the lock
             m_tempPath.clear();
             if (m_createdFolder) {
                 std::error_code ec;
@@ -153,6 +156,7 @@ private:
 
     std::string m_path;
     std::string m_tempPath;
+    std::unique_ptr<AtomicOutput> m_output;
     bool m_createdFolder = false;
     std::vector<TensorInfo> m_plan;
     std::vector<bool> m_written;

@@ -2,6 +2,7 @@
 #include "io/model_set.h"
 
 #include "common/error.h"
+#include "io/atomic_output.h"
 #include "io/json_file.h"
 
 #include <nlohmann/json.hpp>
@@ -244,22 +245,7 @@ std::string ModelSet::toJson(const std::string& folder) const
 void ModelSet::save(const std::string& path) const
 {
     const std::string text = toJson(absoluteFolderOf(path));
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw IoError(path, {}, "cannot write project: " + systemErrorText(errno));
-        out << text;
-        out.flush();
-        if (!out)
-            throw IoError(path, {}, "cannot write project: " + systemErrorText(errno));
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp);
-        throw IoError(path, {}, "cannot write project: " + ec.message());
-    }
+    writeFileAtomically(path, text);
     m_projectPath = path;
 }
 

@@ -28,6 +28,13 @@ using ordered_json = nlohmann::ordered_json;
 constexpr const char* kIndexName = "model.safetensors.index.json";
 constexpr const char* kSingleName = "model.safetensors";
 
+// The files of a safetensors checkpoint folder: what a new write of the folder replaces.
+bool isCheckpointFileName(const std::string& name)
+{
+    static const std::regex shardPattern("model-[0-9]{5}-of-[0-9]{5}\\.safetensors");
+    return name == kIndexName || name == kSingleName || std::regex_match(name, shardPattern);
+}
+
 struct Shard {
     std::string finalPath;
     std::string tempPath;
@@ -99,9 +106,21 @@ public:
             if (fs::exists(path, ec) && !fs::is_directory(path, ec))
                 throw InputError(path, {}, "output exists and is not a folder");
         }
-        m_createdFolder = ensureFolder(m_folder);
+        checkReplaceable(path, options.force);
+        // The lock and the temporary live beside the output: its parent must exist.
+        const std::string parent = fs::path(path).parent_path().string();
+        m_createdParent = ensureFolder(parent) ? parent : std::string();
         m_slots.resize(m_plan.size());
         try {
+            if (singleFile) {
+                m_output = std::make_unique<AtomicOutput>(m_path, AtomicOutput::Kind::File);
+            } else {
+                // A folder output is one checkpoint: the old one's shards and index go, other files stay.
+                AtomicOutput::Options keep;
+                keep.keepOldEntries = true;
+                keep.dropOld = [](const std::string& name) { return isCheckpointFileName(name); };
+                m_output = std::make_unique<AtomicOutput>(m_path, AtomicOutput::Kind::Folder, keep);
+            }
             for (std::size_t s = 0; s < m_shards.size(); ++s)
                 startShard(s);
         } catch (...) {
@@ -165,18 +184,13 @@ public:
         }
         if (!m_indexFinal.empty())
             writeIndex();
-        removeStaleFiles();
-        for (Shard& s : m_shards) {
-            renameIntoPlace(s.tempPath, s.finalPath);
-            s.tempPath.clear();
-        }
-        if (!m_indexFinal.empty()) {
-            renameIntoPlace(m_indexTemp, m_indexFinal);
-            m_indexTemp.clear();
-        }
+        m_output->commit(); // fsync, rename (a folder by exchange), fsync the parent
+        m_output.reset();
         m_finished = true;
         return m_single ? m_shards.front().finalPath : m_folder;
     }
+
+    std::string stagingFolder() const override { return m_single || !m_output ? std::string() : m_output->path(); }
 
     void abort() override
     {
@@ -188,14 +202,11 @@ public:
             if (s.fd >= 0)
                 ::close(s.fd);
             s.fd = -1;
-            if (!s.tempPath.empty())
-                removeQuietly(s.tempPath);
         }
-        if (!m_indexTemp.empty())
-            removeQuietly(m_indexTemp);
-        if (m_createdFolder) {
+        m_output.reset(); // removes the temporary and releases the lock
+        if (!m_createdParent.empty()) {
             std::error_code ec;
-            fs::remove(m_folder, ec); // only succeeds when empty
+            fs::remove(m_createdParent, ec); // only succeeds when empty
         }
     }
 
@@ -245,7 +256,8 @@ private:
             offset += m_plan[i].byteSize;
         }
         shard.dataSize = offset - shard.dataStart;
-        shard.tempPath = temporaryPathFor(shard.finalPath);
+        shard.tempPath = m_single ? m_output->path()
+                                  : (fs::path(m_output->path()) / fs::path(shard.finalPath).filename()).string();
         shard.fd = ::open(shard.tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (shard.fd < 0) {
             const int err = errno;
@@ -280,7 +292,7 @@ private:
                 map[m_plan[i].name] = fs::path(m_shards[s].finalPath).filename().string();
         index["weight_map"] = map;
         const std::string text = index.dump(2) + "\n";
-        m_indexTemp = temporaryPathFor(m_indexFinal);
+        m_indexTemp = (fs::path(m_output->path()) / kIndexName).string();
         FILE* f = std::fopen(m_indexTemp.c_str(), "wbx");
         if (!f)
             throw IoError(m_indexFinal, {}, "cannot create: " + systemErrorText(errno));
@@ -289,34 +301,13 @@ private:
             throw IoError(m_indexFinal, {}, "cannot write: " + systemErrorText(errno));
     }
 
-    // A folder output is one checkpoint: shards or an index left by an earlier write would
-    // make it ambiguous, so they go.
-    void removeStaleFiles()
-    {
-        if (m_single)
-            return;
-        std::set<std::string> ours;
-        for (const Shard& s : m_shards)
-            ours.insert(fs::path(s.finalPath).filename().string());
-        if (!m_indexFinal.empty())
-            ours.insert(kIndexName);
-        static const std::regex shardPattern("model-[0-9]{5}-of-[0-9]{5}\\.safetensors");
-        std::error_code ec;
-        for (const auto& entry : fs::directory_iterator(m_folder, ec)) {
-            const std::string name = entry.path().filename().string();
-            if (ours.count(name))
-                continue;
-            if (name == kIndexName || name == kSingleName || std::regex_match(name, shardPattern))
-                removeQuietly(entry.path().string());
-        }
-    }
-
     std::string m_path;
     std::vector<TensorInfo> m_plan;
     std::map<std::string, std::string> m_metadata;
     std::string m_folder;
     bool m_single = false;
-    bool m_createdFolder = false;
+    std::string m_createdParent;               // made for this output: removed again on abort when empty
+    std::unique_ptr<AtomicOutput> m_output; // the file or staging folder being written, and its lock
     std::vector<Shard> m_shards;
     std::vector<Slot> m_slots;
     std::unordered_map<std::string, std::size_t> m_byName;

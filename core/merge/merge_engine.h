@@ -39,6 +39,7 @@ struct MergeOptions {
     uint64_t maxMemory = 2ull << 30;     // budget for the tensors being merged at once (bytes)
     int threads = 2;                     // tensors merged in parallel (within maxMemory)
     TensorFilter filter;                 // only these tensors (default: all)
+    bool force = false;                  // replace an existing output that MergeLab did not write
 };
 
 // One output tensor of the plan.

@@ -2,6 +2,7 @@
 #include "merge/merge_job.h"
 
 #include "common/error.h"
+#include "io/atomic_output.h"
 #include "io/checkpoint_writer.h"
 #include "io/torch_tensor.h"
 #include "jobs/task_pool.h"
@@ -32,17 +33,30 @@ const char* const kSideFiles[] = {"config.json", "generation_config.json", "toke
 
 void writeText(const fs::path& path, const std::string& text)
 {
-    const fs::path temp = path.string() + ".tmp";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out)
-            throw IoError(path.string(), {}, "cannot write");
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out)
+        throw IoError(path.string(), {}, "cannot write: " + systemErrorText(errno));
+}
+
+// The recipe and the base's config/tokenizer files, written into a folder output's staging folder so
+// that they are published with the weights in one rename. Such files already in the output folder are
+// kept (the writer carries them over).
+void writeSideFiles(const fs::path& staging, const fs::path& output, const std::string& recipeText,
+                    const MergeSources& sources)
+{
+    writeText(staging / "mergelab_recipe.json", recipeText);
+    if (!sources.base)
+        return;
+    const fs::path from(sources.base->folder());
+    for (const char* name : kSideFiles) {
+        std::error_code ec;
+        if (fs::is_regular_file(from / name) && !fs::exists(output / name, ec))
+            fs::copy_file(from / name, staging / name, fs::copy_options::overwrite_existing, ec);
+        if (ec)
+            throw IoError((staging / name).string(), {}, "cannot copy from the base: " + ec.message());
     }
-    std::error_code ec;
-    fs::rename(temp, path, ec);
-    if (ec)
-        throw IoError(path.string(), {}, "cannot rename into place: " + ec.message());
 }
 
 } // namespace
@@ -95,6 +109,7 @@ void MergeJob::run(Progress& progress, const CancelToken& cancel)
     wo.shardSize = m_recipe.shardSize;
     wo.metadata["format"] = "pt"; // what transformers expects in safetensors metadata
     wo.metadata["mergelab_recipe"] = recipeText;
+    wo.force = m_options.force;
     if (m_sources.base)
         wo.protectedPaths.push_back(m_sources.base->path());
     for (const auto& m : m_sources.models)
@@ -132,25 +147,13 @@ void MergeJob::run(Progress& progress, const CancelToken& cancel)
         progress.log("warning: " + w);
     }
     progress.update(total, total, "verifying and renaming into place");
+    const std::string staging = writer->stagingFolder();
+    if (!staging.empty())
+        writeSideFiles(staging, m_output, recipeText, m_sources);
     m_written = writer->commit();
-
-    // Beside the weights: the recipe, and the base's config/tokenizer files for a folder output.
-    const fs::path written(m_written);
-    if (fs::is_directory(written)) {
-        writeText(written / "mergelab_recipe.json", recipeText);
-        if (m_sources.base) {
-            const fs::path from(m_sources.base->folder());
-            for (const char* name : kSideFiles) {
-                std::error_code ec;
-                if (fs::is_regular_file(from / name) && !fs::exists(written / name))
-                    fs::copy_file(from / name, written / name, ec);
-                if (ec)
-                    throw IoError((written / name).string(), {}, "cannot copy from the base: " + ec.message());
-            }
-        }
-    } else {
-        writeText(written.string() + ".mergelab_recipe.json", recipeText);
-    }
+    // A file output's recipe is a sibling file: the weights carry it in their metadata too.
+    if (staging.empty())
+        writeFileAtomically(m_written + ".mergelab_recipe.json", recipeText);
     progress.update(total, total, "merged");
 }
 

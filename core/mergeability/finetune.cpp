@@ -208,12 +208,13 @@ void FinetuneJob::runProject(Progress& progress, const CancelToken& cancel)
     const fs::path out = fs::absolute(fs::path(m_output)).lexically_normal();
     if (fs::exists(out) && !(fs::is_directory(out) && fs::is_empty(out)))
         throw InputError(out.string(), {}, "exists and is not an empty folder; choose another output");
-    const fs::path partial = out.string() + ".partial";
+    // Written in an owned temporary folder beside `out`, published by one rename when complete.
+    ensureFolder(out.parent_path().string());
+    AtomicOutput output(out.string(), AtomicOutput::Kind::Folder);
+    const fs::path partial = output.path();
     std::error_code ec;
-    fs::remove_all(partial, ec);
-    if (!fs::create_directories(partial / "checkpoints", ec) || ec)
+    if (!fs::create_directories(partial / "checkpoints", ec) && ec)
         throw IoError(partial.string(), {}, "cannot create folder: " + ec.message());
-    PartialFolderGuard guard(partial.string());
 
     ModelSet set = m_set;
     set.name = m_set.name + (m_options.train.sam ? " — SAM rho " + number(m_options.train.samRho) : " — re-fine-tuned") +
@@ -261,12 +262,7 @@ void FinetuneJob::runProject(Progress& progress, const CancelToken& cancel)
         if (!p)
             throw IoError(projectFile, {}, "cannot write");
     }
-    if (fs::exists(out))
-        fs::remove(out, ec); // empty (checked above)
-    fs::rename(partial, out, ec);
-    if (ec)
-        throw IoError(out.string(), {}, "cannot move the fine-tuned set into place: " + ec.message());
-    guard.release();
+    output.commit(); // replaces `out` only when it is missing or empty (checked above)
     ModelSet::load(projectFile); // the written project must load as is
     m_written = projectFile;
     progress.update(double(m_tasks.size()), double(m_tasks.size()), "done");

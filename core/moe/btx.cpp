@@ -2,6 +2,7 @@
 #include "moe/btx.h"
 
 #include "common/error.h"
+#include "io/atomic_output.h"
 #include "io/checkpoint.h"
 #include "io/json_file.h"
 #include "io/torch_tensor.h"
@@ -229,11 +230,7 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
         }
         config["num_local_experts"] = experts;
         config["num_experts_per_tok"] = options.topK;
-        const fs::path out = fs::path(result.path) / "config.json";
-        std::ofstream file(out, std::ios::binary | std::ios::trunc);
-        file << config.dump(2) << "\n";
-        if (!file.flush())
-            throw IoError(out.string(), {}, "write failed: " + systemErrorText(errno));
+        writeFileAtomically((fs::path(result.path) / "config.json").string(), config.dump(2) + "\n");
     }
     return result;
 }

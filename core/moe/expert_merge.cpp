@@ -2,6 +2,7 @@
 #include "moe/expert_merge.h"
 
 #include "common/error.h"
+#include "io/atomic_output.h"
 #include "io/checkpoint.h"
 #include "io/torch_tensor.h"
 #include "moe/expert_similarity.h"
@@ -44,22 +45,9 @@ std::string expertName(const MoeLayer& layer, int index, std::size_t role)
     return layer.prefix + ".experts." + std::to_string(index) + "." + layer.roles[role];
 }
 
-// Writes `text` to `path` through a temporary file and a rename.
 void writeTextFile(const fs::path& path, const std::string& text)
 {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out)
-            throw IoError(tmp.string(), {}, "cannot write: " + systemErrorText(errno));
-        out << text;
-        if (!out.flush())
-            throw IoError(tmp.string(), {}, "write failed: " + systemErrorText(errno));
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec)
-        throw IoError(path.string(), {}, "cannot rename into place: " + ec.message());
+    writeFileAtomically(path.string(), text);
 }
 
 } // namespace

@@ -100,13 +100,14 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
         throw InputError(out.string(), {}, "already holds a model set (demo.mergelab.json); remove it or choose another --out");
     if (fs::exists(out) && !fs::is_empty(out))
         throw InputError(out.string(), {}, "folder exists and is not empty; choose another --out");
-    const fs::path partial = out.string() + ".partial";
+    // Built in an owned temporary folder beside `out`, published by one rename when complete.
+    ensureFolder(out.parent_path().string());
+    AtomicOutput output(out.string(), AtomicOutput::Kind::Folder);
+    const fs::path partial = output.path();
     std::error_code ec;
-    fs::remove_all(partial, ec);
-    if (!fs::create_directories(partial / "data", ec) || ec)
+    if (!fs::create_directories(partial / "data", ec) && ec)
         throw IoError(partial.string(), {}, "cannot create folder: " + ec.message());
     fs::create_directories(partial / "checkpoints");
-    PartialFolderGuard guard(partial.string());
     ScopedThreadSettings singleThreaded(1);
 
     ZooPreset& p = m_preset;
@@ -256,12 +257,7 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
 
     // 6. Into place.
     throwIfCancelled(cancel);
-    if (fs::exists(out))
-        fs::remove(out, ec); // empty (checked above)
-    fs::rename(partial, out, ec);
-    if (ec)
-        throw IoError(out.string(), {}, "cannot move the built set into place: " + ec.message());
-    guard.release();
+    output.commit(); // replaces `out` only when it is missing or empty (checked above)
     // Paths in the project are relative, so the moved project must load as is.
     ModelSet::load(m_report.projectPath);
     report(100, "done");
