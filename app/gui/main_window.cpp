@@ -18,7 +18,10 @@
 #include "export_dialog.h"
 #include "project_recent.h"
 
+#include "io/atomic_output.h"
+
 #include <QApplication>
+#include <QPointer>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDragEnterEvent>
@@ -123,6 +126,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
                     statusBar()->showMessage(message);
             });
     connect(m_jobs, &GuiJobRunner::logLine, this, [this](quint64, const QString& line) { m_logDock->append(line); });
+    // Writers' one-line notes (e.g. temporaries of a killed run removed) reach the Log dock from any thread.
+    setOutputNoticeHandler([dock = QPointer<LogDock>(m_logDock)](const std::string& line) {
+        QMetaObject::invokeMethod(
+            qApp, [dock, text = QString::fromStdString(line)] {
+                if (dock)
+                    dock->append(text);
+            },
+            Qt::QueuedConnection);
+    });
     connect(m_jobs, &GuiJobRunner::ended, this, [this](quint64, Status status, const QString& message, bool dropped) {
         if (status == Status::Failed)
             m_logDock->append(tr("Failed: %1").arg(message));
@@ -148,7 +160,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     }
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    setOutputNoticeHandler({}); // back to standard error
+}
 
 QString MainWindow::projectPath() const { return m_document->path(); }
 
