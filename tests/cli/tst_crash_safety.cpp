@@ -3,7 +3,7 @@
 // it writes (merge to a file, merge to a sharded folder, convert, an analysis report). After every kill the
 // final name holds nothing or a complete result (the previous one, or the new one, byte for byte); the next
 // run removes what the killed one left and says so; afterwards no temporary or lock is left anywhere. Also:
-// a full filesystem (a small tmpfs when this runs as root) and two merges to one output at once.
+// a full filesystem (a small tmpfs when this runs as root), a locked output, and two merges to one output at once.
 #include "cli_run.h"
 
 #include <QDir>
@@ -19,6 +19,8 @@
 
 #include <random>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <unistd.h>
 
@@ -256,32 +258,68 @@ private Q_SLOTS:
         QCOMPARE(left, QStringList());
     }
 
-    // Two merges to one output at once: one writes it, the other stops at once with the one-line error.
-    void concurrentWritersOneWins()
+    // A writer holding an output's lock (here: this test, as another process would) makes a merge to that
+    // output stop at once with the one-line error; released, the merge goes through.
+    void lockedOutputIsRefused()
     {
         QTemporaryDir work;
         const QString output = work.filePath("out.safetensors");
-        QProcess first;
-        first.start(cliPath(), mergeFile(m_inputs.path(), output, 0));
-        QVERIFY(first.waitForStarted());
-        const QString lock = work.filePath(".out.safetensors.mergelab-lock");
-        QElapsedTimer clock;
-        clock.start();
-        while (!QFileInfo::exists(lock) && clock.elapsed() < 60000 && first.state() == QProcess::Running)
-            QThread::msleep(2);
-        QVERIFY2(QFileInfo::exists(lock), "the first merge never took the output's lock");
-        const auto second = runToEnd(mergeFile(m_inputs.path(), output, 1));
-        QVERIFY(first.waitForFinished(300000));
-        QCOMPARE(first.exitCode(), 0);
-        QCOMPARE(second.first, 1);
-        QVERIFY2(second.second.contains("another process") && second.second.contains("is writing this output"),
-                 qPrintable(second.second));
-        // The output is the first merge's, whole.
-        QTemporaryDir reference;
-        const auto alone = runToEnd(mergeFile(m_inputs.path(), reference.filePath("out.safetensors"), 0));
-        QCOMPARE(alone.first, 0);
-        QCOMPARE(snapshot(output), snapshot(reference.filePath("out.safetensors")));
+        const QByteArray lockPath = work.filePath(".out.safetensors.mergelab-lock").toLocal8Bit();
+        const int fd = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        QVERIFY(fd >= 0);
+        QCOMPARE(::flock(fd, LOCK_EX | LOCK_NB), 0);
+        const QByteArray pid = QByteArray::number(qint64(::getpid())) + "\n";
+        QCOMPARE(::write(fd, pid.constData(), size_t(pid.size())), ssize_t(pid.size()));
+        const auto refused = runToEnd(mergeFile(m_inputs.path(), output, 0));
+        ::close(fd); // releases the lock
+        QCOMPARE(refused.first, 1);
+        QVERIFY2(refused.second.contains(QString("another process (pid %1) is writing this output").arg(::getpid())),
+                 qPrintable(refused.second));
+        QCOMPARE(refused.second.trimmed().count('\n'), 0);
+        QVERIFY(!QFileInfo::exists(output));
+        const auto after = runToEnd(mergeFile(m_inputs.path(), output, 0));
+        QVERIFY2(after.first == 0, qPrintable(after.second));
         QCOMPARE(leftovers(work.path()), QStringList());
+    }
+
+    // Two merges to one output started together: whichever order they run in, the output is one of the two
+    // complete results (never a mix), a merge that loses the race says so in one line, nothing is left over.
+    void concurrentWritersNeverMix()
+    {
+        QTemporaryDir references;
+        QMap<QString, QByteArray> complete[2];
+        for (int v = 0; v < 2; ++v) {
+            const QString path = references.filePath(QString("r%1.safetensors").arg(v));
+            const auto r = runToEnd(mergeFile(m_inputs.path(), path, v));
+            QVERIFY2(r.first == 0, qPrintable(r.second));
+            complete[v] = snapshot(path);
+            complete[v][QStringLiteral("out.safetensors")] = complete[v].take(QFileInfo(path).fileName());
+        }
+        int refusals = 0;
+        for (int round = 0; round < 3; ++round) {
+            QTemporaryDir work;
+            const QString output = work.filePath("out.safetensors");
+            QProcess a, b;
+            a.start(cliPath(), mergeFile(m_inputs.path(), output, 0));
+            b.start(cliPath(), mergeFile(m_inputs.path(), output, 1));
+            QVERIFY(a.waitForFinished(300000) && b.waitForFinished(300000));
+            int ok = 0;
+            for (QProcess* p : {&a, &b}) {
+                const QString err = QString::fromUtf8(p->readAllStandardError());
+                if (p->exitCode() == 0) {
+                    ++ok;
+                } else {
+                    ++refusals;
+                    QCOMPARE(p->exitCode(), 1);
+                    QVERIFY2(err.contains("is writing this output"), qPrintable(err));
+                }
+            }
+            QVERIFY(ok >= 1);
+            const QMap<QString, QByteArray> now = snapshot(output);
+            QVERIFY2(now == complete[0] || now == complete[1], "the output is not one complete merge");
+            QCOMPARE(leftovers(work.path()), QStringList());
+        }
+        qInfo("3 rounds of two concurrent merges: %d refused with the lock error, every output whole", refusals);
     }
 
     // An output MergeLab did not write is replaced only with --force.
