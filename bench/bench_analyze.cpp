@@ -153,8 +153,8 @@ int run(const std::string& basePath, const std::vector<std::string>& modelPaths,
         return 1;
     }
     const AnalysisReport& r = job.report();
-    std::printf("analysed %zu tensors, %lld parameters x %zu models in %.2f s (%.2f GB/s of input)\n",
-                r.tensors.size(), static_cast<long long>(r.global.numel), modelPaths.size(), seconds,
+    std::printf("analysed %zu tensors, %lld parameters x %zu models in %.2f s (%.2f GB/s of input)\n", r.tensors.size(),
+                static_cast<long long>(r.global.numel), modelPaths.size(), seconds,
                 static_cast<double>(bytes) / seconds / 1e9);
     std::printf("cos[0][1] = %.4f, conflict rate = %.4f\n", r.global.cosine[0][1], r.global.conflictRate);
     return 0;

@@ -41,7 +41,8 @@ void timed(const char* what, F&& fn)
 int benchProject(const std::string& path, int64_t steps, int workers)
 {
     DataMergeInputs in;
-    timed("load project (test split, all samples)", [&] { in = loadDataMergeInputs(ModelSet::load(path), "test", -1); });
+    timed("load project (test split, all samples)",
+          [&] { in = loadDataMergeInputs(ModelSet::load(path), "test", -1); });
     std::printf("\n%lld tasks, %d intra-op threads by default, %d task workers (0: one per core), %lld steps per "
                 "row:\n\n",
                 static_cast<long long>(in.numTasks()), at::get_num_threads(), workers, static_cast<long long>(steps));
@@ -88,8 +89,8 @@ int benchProject(const std::string& path, int64_t steps, int workers)
         runAdaMerging(in, o, progress, cancel);
         const double ms = 1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
                           static_cast<double>(steps);
-        std::printf("| %-46s | %8.2f | %6.2f |\n", layerWise ? "AdaMerging layer-wise step" : "AdaMerging task-wise step",
-                    ms, peakGiB());
+        std::printf("| %-46s | %8.2f | %6.2f |\n",
+                    layerWise ? "AdaMerging layer-wise step" : "AdaMerging task-wise step", ms, peakGiB());
     }
     std::shared_ptr<WeMoeModel> model = WeMoeModel::upcycle(in, WeMoeConfig(), 0);
     TrainOptions t;
@@ -98,8 +99,8 @@ int benchProject(const std::string& path, int64_t steps, int workers)
     t.workers = workers;
     const auto start = std::chrono::steady_clock::now();
     trainWeMoe(*model, in.tasks, t, progress, cancel);
-    const double ms =
-        1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(steps);
+    const double ms = 1e3 * std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() /
+                      static_cast<double>(steps);
     std::printf("| %-46s | %8.2f | %6.2f |\n", "WEMoE router step", ms, peakGiB());
     return 0;
 }
@@ -150,9 +151,8 @@ int main(int argc, char** argv)
         o.samplesPerTask = 1;
         runFisherMerge(in, o, progress, cancel);
     });
-    timed("RegMean: Grams of 1 task batch", [&] {
-        collectGrams(in.config, in.finetuned[0], in.tasks[0].inputs, RegMeanOptions(), cancel);
-    });
+    timed("RegMean: Grams of 1 task batch",
+          [&] { collectGrams(in.config, in.finetuned[0], in.tasks[0].inputs, RegMeanOptions(), cancel); });
     timed("RegMean: whole merge (Grams + solves)", [&] { runRegMean(in, RegMeanOptions(), progress, cancel); });
     for (bool layerWise : {false, true}) {
         AdaMergingOptions o;

@@ -30,7 +30,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-double ms(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double, std::milli>(b - a).count(); }
+double ms(Clock::time_point a, Clock::time_point b)
+{
+    return std::chrono::duration<double, std::milli>(b - a).count();
+}
 
 double quantile(std::vector<double> v, double q)
 {
@@ -91,14 +94,17 @@ int main(int argc, char** argv)
                 images += t.labels.size(0);
             const auto baseTensors = readCheckpointTensors(set.base.path);
             EvalResult base;
-            const Timing full = timeRuns(3, [&](int) { base = evaluator.evaluateTensors(baseTensors, "base", quiet, cancel); });
-            std::printf("throughput: %lld val images, median %.0f ms = %.0f images/s, CPU %.0f ms (base average %.2f%%)\n",
-                        static_cast<long long>(images), full.median, 1000.0 * double(images) / full.median, full.cpu,
-                        100 * base.average());
+            const Timing full =
+                timeRuns(3, [&](int) { base = evaluator.evaluateTensors(baseTensors, "base", quiet, cancel); });
+            std::printf(
+                "throughput: %lld val images, median %.0f ms = %.0f images/s, CPU %.0f ms (base average %.2f%%)\n",
+                static_cast<long long>(images), full.median, 1000.0 * double(images) / full.median, full.cpu,
+                100 * base.average());
             {
                 const int before = at::get_num_threads();
                 at::set_num_threads(1);
-                const Timing one = timeRuns(3, [&](int) { evaluator.evaluateTensors(baseTensors, "base", quiet, cancel); });
+                const Timing one =
+                    timeRuns(3, [&](int) { evaluator.evaluateTensors(baseTensors, "base", quiet, cancel); });
                 at::set_num_threads(before);
                 std::printf("throughput, one thread: median %.0f ms = %.0f images/s (both cores: %.2fx)\n", one.median,
                             1000.0 * double(images) / one.median, one.median / full.median);

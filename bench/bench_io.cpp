@@ -103,7 +103,8 @@ int main(int argc, char** argv)
         WriteOptions options;
         options.shardSize = 600ull * 1000 * 1000;
         fs::remove_all(writeTo);
-        const double convertTime = seconds([&] { convertCheckpoint(*cp, writeTo, options, nullptr, progress, cancel); });
+        const double convertTime =
+            seconds([&] { convertCheckpoint(*cp, writeTo, options, nullptr, progress, cancel); });
         const std::string cp2 = "cp -r '" + folder + "' '" + writeTo + ".cp'";
         fs::remove_all(writeTo + ".cp");
         const double cpTime = seconds([&] { (void)std::system(cp2.c_str()); });

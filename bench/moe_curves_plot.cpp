@@ -73,7 +73,8 @@ int main(int argc, char** argv)
         p.drawText(QRectF(0, map({1, y}).y() - 8, plot.left() - 8, 16), Qt::AlignRight | Qt::AlignVCenter,
                    QString::number(y, 'f', 2));
     for (int k = 1; k <= int(kMax); ++k)
-        p.drawText(QRectF(map({double(k), lo}).x() - 20, plot.bottom() + 4, 40, 16), Qt::AlignCenter, QString::number(k));
+        p.drawText(QRectF(map({double(k), lo}).x() - 20, plot.bottom() + 4, 40, 16), Qt::AlignCenter,
+                   QString::number(k));
     p.drawText(QRectF(plot.left(), plot.bottom() + 24, plot.width(), 18), Qt::AlignCenter,
                QStringLiteral("experts kept per MoE layer (K)"));
     p.save();
@@ -109,11 +110,12 @@ int main(int argc, char** argv)
         QColor color;
         Qt::PenStyle style;
     };
-    const Line lines[] = {{"weights", "merge, grouped by weight similarity", QColor(0x1f, 0x77, 0xb4), Qt::SolidLine},
-                          {"outputs", "merge, grouped by output similarity", QColor(0x2c, 0xa0, 0x2c), Qt::SolidLine},
-                          {"drop", "drop least-used experts", QColor(0xd6, 0x27, 0x28), Qt::SolidLine},
-                          {"random", "merge, random groups (mean; band: min-max)", QColor(0x60, 0x60, 0x60), Qt::DashLine},
-                          {"full", "full MoE", QColor(0, 0, 0), Qt::DotLine}};
+    const Line lines[] = {
+        {"weights", "merge, grouped by weight similarity", QColor(0x1f, 0x77, 0xb4), Qt::SolidLine},
+        {"outputs", "merge, grouped by output similarity", QColor(0x2c, 0xa0, 0x2c), Qt::SolidLine},
+        {"drop", "drop least-used experts", QColor(0xd6, 0x27, 0x28), Qt::SolidLine},
+        {"random", "merge, random groups (mean; band: min-max)", QColor(0x60, 0x60, 0x60), Qt::DashLine},
+        {"full", "full MoE", QColor(0, 0, 0), Qt::DotLine}};
     double legendY = plot.top() + 4;
     for (const Line& l : lines) {
         auto it = series.find(QString::fromLatin1(l.key));

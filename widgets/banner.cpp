@@ -57,7 +57,10 @@ void Banner::showMessage(Kind kind, const QString& text)
     show();
 }
 
-QString Banner::text() const { return m_label->text(); }
+QString Banner::text() const
+{
+    return m_label->text();
+}
 
 void Banner::dismiss()
 {

@@ -86,7 +86,10 @@ void BarChartView::setTitle(const QString& title)
     setAccessibleName(title);
 }
 
-QString BarChartView::setName(int set) const { return set >= 0 && set < m_sets.size() ? m_sets[set].name : QString(); }
+QString BarChartView::setName(int set) const
+{
+    return set >= 0 && set < m_sets.size() ? m_sets[set].name : QString();
+}
 
 double BarChartView::value(int set, int category) const
 {

@@ -28,8 +28,8 @@ public:
     explicit BarChartView(QWidget* parent = nullptr);
 
     // Replaces categories and sets. yMin/yMax fix the value axis (e.g. 0..100 %).
-    void setBars(const QString& title, const QString& yTitle, const QStringList& categories,
-                 const QList<BarSet>& sets, double yMin = 0, double yMax = 100);
+    void setBars(const QString& title, const QString& yTitle, const QStringList& categories, const QList<BarSet>& sets,
+                 double yMin = 0, double yMax = 100);
     // Replaces one set's values (same category count); renames it when name is not empty.
     void setValues(int set, const QList<double>& values, const QString& name = {});
     void setTitle(const QString& title);

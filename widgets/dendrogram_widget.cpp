@@ -12,7 +12,7 @@ namespace mergelab::widgets {
 
 namespace {
 
-constexpr double kLeftMargin = 52;   // height axis and its labels
+constexpr double kLeftMargin = 52; // height axis and its labels
 constexpr double kRightMargin = 12;
 constexpr double kTopMargin = 26;    // title
 constexpr double kBottomMargin = 40; // leaf labels
@@ -231,13 +231,19 @@ void DendrogramWidget::paintEvent(QPaintEvent*)
         const QPointF at = nodePosition(leaf);
         const bool coloured = m_groupCount >= 1 && m_groupCount <= m_leaves;
         p.setPen(coloured ? groupColor(m_groups[static_cast<std::size_t>(leaf)]) : text);
-        p.drawText(QRectF(at.x() - step / 2, plot.bottom() + 4, step, kBottomMargin - 8), Qt::AlignHCenter | Qt::AlignTop,
-                   m_labels.value(leaf));
+        p.drawText(QRectF(at.x() - step / 2, plot.bottom() + 4, step, kBottomMargin - 8),
+                   Qt::AlignHCenter | Qt::AlignTop, m_labels.value(leaf));
     }
 }
 
-QSize DendrogramWidget::sizeHint() const { return {360, 280}; }
+QSize DendrogramWidget::sizeHint() const
+{
+    return {360, 280};
+}
 
-QSize DendrogramWidget::minimumSizeHint() const { return {160, 120}; }
+QSize DendrogramWidget::minimumSizeHint() const
+{
+    return {160, 120};
+}
 
 } // namespace mergelab::widgets

@@ -62,10 +62,10 @@ private:
     QStringList m_labels;
     QString m_title;
     int m_groupCount = 0;
-    std::vector<int> m_order;          // leaf order left to right
-    std::vector<double> m_slot;        // node -> horizontal slot (leaves 0..n-1, merges: mean of children)
-    std::vector<int> m_groups;         // leaf -> group under the cut
-    std::vector<int> m_nodeGroup;      // node -> group when the whole node lies below the cut, else -1
+    std::vector<int> m_order;     // leaf order left to right
+    std::vector<double> m_slot;   // node -> horizontal slot (leaves 0..n-1, merges: mean of children)
+    std::vector<int> m_groups;    // leaf -> group under the cut
+    std::vector<int> m_nodeGroup; // node -> group when the whole node lies below the cut, else -1
 };
 
 } // namespace mergelab::widgets

@@ -104,9 +104,8 @@ QString HeatmapWidget::toolTipFor(int row, int column) const
 {
     const QString r = m_rowLabels.value(row, QString::number(row + 1));
     const QString c = m_columnLabels.value(column, QString::number(column + 1));
-    return QStringLiteral("%1 × %2: %3").arg(r, c, std::isfinite(value(row, column))
-                                                       ? QString::number(value(row, column), 'g', 6)
-                                                       : tr("undefined"));
+    return QStringLiteral("%1 × %2: %3")
+        .arg(r, c, std::isfinite(value(row, column)) ? QString::number(value(row, column), 'g', 6) : tr("undefined"));
 }
 
 HeatmapWidget::Layout HeatmapWidget::computeLayout() const
@@ -121,7 +120,8 @@ HeatmapWidget::Layout HeatmapWidget::computeLayout() const
         columnLabelWidth = std::max(columnLabelWidth, fm.horizontalAdvance(s));
     const double titleHeight = m_title.isEmpty() ? 0 : fm.height() * 1.2 + kLabelGap;
     const double valueWidth = fm.horizontalAdvance(formatValue(-0.99999)) + 2 * kLabelGap;
-    const double barArea = kBarWidth + kLabelGap + valueWidth + (m_colorBarTitle.isEmpty() ? 0 : fm.height() + kLabelGap);
+    const double barArea =
+        kBarWidth + kLabelGap + valueWidth + (m_colorBarTitle.isEmpty() ? 0 : fm.height() + kLabelGap);
     const double left = kMargin + rowLabelWidth + kLabelGap;
     const double availableWidth = std::max(1.0, width() - left - kMargin - barArea - 2 * kLabelGap);
     const int rows = std::max(1, rowCount());
@@ -182,7 +182,8 @@ void HeatmapWidget::paintEvent(QPaintEvent*)
         return;
     }
 
-    const bool valuesFit = fm.horizontalAdvance(formatValue(-0.99999)) + 4 <= l.cellWidth && fm.height() + 2 <= l.cellHeight;
+    const bool valuesFit =
+        fm.horizontalAdvance(formatValue(-0.99999)) + 4 <= l.cellWidth && fm.height() + 2 <= l.cellHeight;
     for (int r = 0; r < rowCount(); ++r) {
         for (int c = 0; c < m_columns; ++c) {
             const QRectF cell(l.grid.left() + c * l.cellWidth, l.grid.top() + r * l.cellHeight, l.cellWidth,
@@ -240,8 +241,8 @@ void HeatmapWidget::paintEvent(QPaintEvent*)
     }
     if (!m_colorBarTitle.isEmpty()) {
         p.save();
-        const double x = l.colorBar.right() + kLabelGap + fm.horizontalAdvance(QStringLiteral("-0.999")) + kLabelGap +
-                         fm.ascent();
+        const double x =
+            l.colorBar.right() + kLabelGap + fm.horizontalAdvance(QStringLiteral("-0.999")) + kLabelGap + fm.ascent();
         p.translate(x, l.colorBar.center().y() + fm.horizontalAdvance(m_colorBarTitle) / 2);
         p.rotate(-90);
         p.drawText(QPointF(0, 0), m_colorBarTitle);
@@ -275,9 +276,13 @@ QSize HeatmapWidget::sizeHint() const
 {
     const QFontMetrics fm(font());
     const int cell = std::max(48, fm.horizontalAdvance(QStringLiteral("-0.000")) + 12);
-    return {std::min(900, 160 + cell * std::max(1, m_columns)), std::min(700, 80 + cell * std::max(1, rowCount()) * 2 / 3)};
+    return {std::min(900, 160 + cell * std::max(1, m_columns)),
+            std::min(700, 80 + cell * std::max(1, rowCount()) * 2 / 3)};
 }
 
-QSize HeatmapWidget::minimumSizeHint() const { return {200, 150}; }
+QSize HeatmapWidget::minimumSizeHint() const
+{
+    return {200, 150};
+}
 
 } // namespace mergelab::widgets

@@ -20,7 +20,10 @@ LineChartView::LineChartView(QWidget* parent) : QChartView(new QChart, parent)
     setMinimumSize(240, 180);
 }
 
-int LineChartView::lineCount() const { return static_cast<int>(chart()->series().size()); }
+int LineChartView::lineCount() const
+{
+    return static_cast<int>(chart()->series().size());
+}
 
 void LineChartView::setLines(const QString& title, const QString& xTitle, const QString& yTitle,
                              const QList<ChartLine>& lines, bool integerX, bool showPoints)

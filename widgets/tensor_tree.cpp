@@ -39,8 +39,7 @@ void orderNumeric(std::vector<std::unique_ptr<BuildNode>>& children)
             numeric.emplace_back(v, std::move(children[i]));
         }
     }
-    std::stable_sort(numeric.begin(), numeric.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::stable_sort(numeric.begin(), numeric.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (std::size_t k = 0; k < slots.size(); ++k)
         children[slots[k]] = std::move(numeric[k].second);
 }

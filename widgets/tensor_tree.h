@@ -11,17 +11,17 @@ namespace mergelab::widgets {
 
 // One node of the dotted-name tree: a group ("encoder.layers", "3", "mlp") or a tensor (leaf).
 struct TensorTreeNode {
-    QString name;          // this level's label; chains of single groups are joined: "vision_model.encoder"
-    QString path;          // full dotted prefix (group) or full tensor name (leaf)
-    int tensorIndex = -1;  // index into TensorTree::tensors() for a leaf, -1 for a group
+    QString name;         // this level's label; chains of single groups are joined: "vision_model.encoder"
+    QString path;         // full dotted prefix (group) or full tensor name (leaf)
+    int tensorIndex = -1; // index into TensorTree::tensors() for a leaf, -1 for a group
     const TensorTreeNode* parent = nullptr;
-    int row = 0;           // position among the parent's children
+    int row = 0; // position among the parent's children
     std::vector<std::unique_ptr<TensorTreeNode>> children;
     // Aggregates over every tensor below (the tensor itself for a leaf).
     int64_t parameters = 0;
     uint64_t bytes = 0;
     int tensorCount = 0;
-    QString dtypeText;     // "F32", or "mixed" when a group holds several dtypes
+    QString dtypeText; // "F32", or "mixed" when a group holds several dtypes
 
     bool isGroup() const { return tensorIndex < 0; }
 };

@@ -15,9 +15,18 @@ void TensorTreeModel::setTree(std::shared_ptr<const TensorTree> tree)
     endResetModel();
 }
 
-int64_t TensorTreeModel::totalParameters() const { return m_tree ? m_tree->root().parameters : 0; }
-uint64_t TensorTreeModel::totalBytes() const { return m_tree ? m_tree->root().bytes : 0; }
-int TensorTreeModel::tensorCount() const { return m_tree ? m_tree->root().tensorCount : 0; }
+int64_t TensorTreeModel::totalParameters() const
+{
+    return m_tree ? m_tree->root().parameters : 0;
+}
+uint64_t TensorTreeModel::totalBytes() const
+{
+    return m_tree ? m_tree->root().bytes : 0;
+}
+int TensorTreeModel::tensorCount() const
+{
+    return m_tree ? m_tree->root().tensorCount : 0;
+}
 
 const TensorTreeNode* TensorTreeModel::node(const QModelIndex& index) const
 {
@@ -63,7 +72,10 @@ int TensorTreeModel::rowCount(const QModelIndex& parent) const
     return p ? static_cast<int>(p->children.size()) : 0;
 }
 
-int TensorTreeModel::columnCount(const QModelIndex&) const { return ColumnCount; }
+int TensorTreeModel::columnCount(const QModelIndex&) const
+{
+    return ColumnCount;
+}
 
 QVariant TensorTreeModel::data(const QModelIndex& index, int role) const
 {

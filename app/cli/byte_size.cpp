@@ -27,10 +27,20 @@ std::optional<uint64_t> parseByteSize(const std::string& text)
     for (char c : text.substr(pos))
         if (c != ' ')
             unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const std::pair<const char*, double> units[] = {
-        {"", 1}, {"b", 1}, {"k", 1e3}, {"kb", 1e3}, {"m", 1e6}, {"mb", 1e6}, {"g", 1e9}, {"gb", 1e9},
-        {"t", 1e12}, {"tb", 1e12}, {"kib", 1024.0}, {"mib", 1048576.0}, {"gib", 1073741824.0},
-        {"tib", 1099511627776.0}};
+    const std::pair<const char*, double> units[] = {{"", 1},
+                                                    {"b", 1},
+                                                    {"k", 1e3},
+                                                    {"kb", 1e3},
+                                                    {"m", 1e6},
+                                                    {"mb", 1e6},
+                                                    {"g", 1e9},
+                                                    {"gb", 1e9},
+                                                    {"t", 1e12},
+                                                    {"tb", 1e12},
+                                                    {"kib", 1024.0},
+                                                    {"mib", 1048576.0},
+                                                    {"gib", 1073741824.0},
+                                                    {"tib", 1099511627776.0}};
     for (const auto& [name, scale] : units) {
         if (unit == name) {
             const double bytes = std::floor(number * scale);

@@ -62,10 +62,12 @@ int runBtx(BtxArgs args)
               << args.router << ")\n";
     if (!args.evaluate.empty()) {
         TerminalProgress evalProgress(args.quiet);
-        const EvalResult acc = evaluateMoeVit(r.path, args.evaluate, "test", args.evalLimit, evalProgress, interruptToken());
+        const EvalResult acc =
+            evaluateMoeVit(r.path, args.evaluate, "test", args.evalLimit, evalProgress, interruptToken());
         evalProgress.finish();
         for (const TaskAccuracy& t : acc.tasks)
-            std::printf("  %-12s %.4f  (%lld samples)\n", t.name.c_str(), t.accuracy, static_cast<long long>(t.samples));
+            std::printf("  %-12s %.4f  (%lld samples)\n", t.name.c_str(), t.accuracy,
+                        static_cast<long long>(t.samples));
         std::printf("  %-12s %.4f\n", "average", acc.average());
     }
     return kExitOk;
@@ -78,7 +80,9 @@ const bool registered = registerVerb("btx", [](CLI::App& app) {
                "tensor is averaged, a router is initialised per layer (Llama -> Mixtral, CLIP ViT -> MoE ViT).");
     sub->add_option("--base", args->spec.base, "The seed (base) checkpoint")->required();
     sub->add_option("--expert", args->spec.experts, "A fine-tuned checkpoint (repeat: one expert each)")->required();
-    sub->add_option("--top-k", args->spec.options.topK, "Experts per token")->capture_default_str()->check(CLI::PositiveNumber);
+    sub->add_option("--top-k", args->spec.options.topK, "Experts per token")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
     sub->add_flag("--include-base", args->spec.options.includeBase, "The base MLP becomes expert 0 as well");
     sub->add_option("--router", args->router,
                     "Router initialisation: random (small normal rows) | hidden (each expert's mean hidden state on "
@@ -105,7 +109,8 @@ const bool registered = registerVerb("btx", [](CLI::App& app) {
     sub->add_option("--batch", args->spec.finetune.batchPerTask, "Images per task in each fine-tuning step")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    sub->add_flag("--train-experts", args->spec.finetune.trainExperts, "Fine-tune the experts' weights with the routers");
+    sub->add_flag("--train-experts", args->spec.finetune.trainExperts,
+                  "Fine-tune the experts' weights with the routers");
     sub->add_option("--train-limit", args->spec.trainLimit, "Training images read per task for fine-tuning")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);

@@ -38,8 +38,8 @@ int runConvert(const ConvertArgs& args)
     options.protectedPaths = {args.input};
     options.force = args.force;
     TerminalProgress progress(args.quiet);
-    const std::string written = convertCheckpoint(*source, args.output, options, dtype ? &*dtype : nullptr, progress,
-                                                  interruptToken());
+    const std::string written =
+        convertCheckpoint(*source, args.output, options, dtype ? &*dtype : nullptr, progress, interruptToken());
     progress.finish();
     std::printf("wrote %s (%zu tensors, %llu bytes in)\n", written.c_str(), source->tensors().size(),
                 static_cast<unsigned long long>(source->totalBytes()));
@@ -72,9 +72,7 @@ static const bool registered = registerVerb("convert", [](CLI::App& app) {
                     "Largest shard of a folder output, e.g. 500MB, 2GB, 1.5GiB (K/M/G/T decimal, KiB/MiB/GiB/TiB "
                     "binary; 0 = never shard)")
         ->capture_default_str()
-        ->check([](const std::string& v) -> std::string {
-            return checkByteSize(v);
-        });
+        ->check([](const std::string& v) -> std::string { return checkByteSize(v); });
     sub->add_option("--format", args->format, "Force the output format instead of choosing it from OUT's name")
         ->check(CLI::IsMember({"safetensors", "hdf5"}));
     sub->add_flag("--force", args->force, "Replace an existing output that MergeLab did not write");

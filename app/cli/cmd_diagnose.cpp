@@ -67,18 +67,24 @@ int runDiagnose(DiagnoseArgs args)
 const bool registered = registerVerb("diagnose", [](CLI::App& app) {
     auto args = std::make_shared<DiagnoseArgs>();
     CLI::App* sub = app.add_subcommand(
-        "diagnose", "Mergeability of a project's fine-tunes: sharpness on their tasks, weight-disentanglement error per "
-                    "pair and for all tasks, loss/accuracy over task coefficients. See docs/mergeability.md.");
+        "diagnose",
+        "Mergeability of a project's fine-tunes: sharpness on their tasks, weight-disentanglement error per "
+        "pair and for all tasks, loss/accuracy over task coefficients. See docs/mergeability.md.");
     sub->add_option("project", args->project, "Project file (*.mergelab.json) with an architecture, heads and datasets")
         ->required();
     sub->add_option("--rho", args->options.rho, "Sharpness radius")->default_val(0.05);
     sub->add_option("--alpha", args->options.alpha, "Coefficient of every task vector for the disentanglement error")
         ->default_val(0.3);
     sub->add_option("--limit", args->options.limit, "Samples per task (0 or less: all)")->default_val(256);
-    sub->add_option("--split", args->options.split, "Dataset split")->default_val("val")->check(CLI::IsMember({"train", "val", "test"}));
-    sub->add_option("--batch", args->options.sharpnessBatch, "Inputs per sharpness batch")->default_val(64)->check(CLI::PositiveNumber);
+    sub->add_option("--split", args->options.split, "Dataset split")
+        ->default_val("val")
+        ->check(CLI::IsMember({"train", "val", "test"}));
+    sub->add_option("--batch", args->options.sharpnessBatch, "Inputs per sharpness batch")
+        ->default_val(64)
+        ->check(CLI::PositiveNumber);
     sub->add_option("--surface", args->surface, "TASK (a line) or TASK1,TASK2 (a plane of coefficients)");
-    sub->add_option("--grid", args->grid, "Coefficients of the surface: start:stop:step or one value")->default_val("0:1:0.25");
+    sub->add_option("--grid", args->grid, "Coefficients of the surface: start:stop:step or one value")
+        ->default_val("0:1:0.25");
     sub->add_flag("--no-sharpness", args->noSharpness, "Skip the sharpness");
     sub->add_flag("--no-disentanglement", args->noDisentanglement, "Skip the disentanglement error");
     sub->add_option("--json", args->json, "Also write the report as JSON to FILE (- for stdout)");

@@ -52,8 +52,9 @@ std::unique_ptr<Backbone> openRoutedModel(const std::string& path)
     if (!layout)
         return nullptr;
     if (layout->family != MoeFamily::MoeVit)
-        throw InputError(path, {}, std::string("a ") + moeFamilyName(layout->family) +
-                                       " MoE checkpoint: eval runs vision models (dense, MoE ViT, WEMoE)");
+        throw InputError(path, {},
+                         std::string("a ") + moeFamilyName(layout->family) +
+                             " MoE checkpoint: eval runs vision models (dense, MoE ViT, WEMoE)");
     return loadMoeVit(path);
 }
 
@@ -69,7 +70,8 @@ int runEval(const EvalArgs& args)
         const Recipe recipe = loadRecipe(args.recipe);
         const auto merged = mergeInMemory(recipe, {}, &progress, &interruptToken());
         result = evaluator.evaluateTensors(merged, args.recipe, progress, interruptToken());
-    } else if (std::unique_ptr<Backbone> routed = args.checkpoint.empty() ? nullptr : openRoutedModel(args.checkpoint)) {
+    } else if (std::unique_ptr<Backbone> routed =
+                   args.checkpoint.empty() ? nullptr : openRoutedModel(args.checkpoint)) {
         result = evaluateBackbone(*routed, evaluator.tasks(), evaluator.batchSize, progress, interruptToken());
         result.checkpoint = args.checkpoint;
         result.split = args.split;
@@ -90,7 +92,8 @@ const bool registered = registerVerb("eval", [](CLI::App& app) {
     auto args = std::make_shared<EvalArgs>();
     auto* sub = app.add_subcommand("eval", "Per-task accuracy of a checkpoint or an in-memory merge on a project");
     sub->add_option("project", args->project, "Project file (*.mergelab.json)")->required();
-    sub->add_option("--checkpoint", args->checkpoint, "Checkpoint to evaluate (default: the project's base); also an MoE ViT (btx) or a WEMoE folder "
+    sub->add_option("--checkpoint", args->checkpoint,
+                    "Checkpoint to evaluate (default: the project's base); also an MoE ViT (btx) or a WEMoE folder "
                     "(learn-merge -m wemoe)");
     sub->add_option("--recipe", args->recipe, "Recipe (JSON or mergekit YAML) merged in memory and evaluated");
     sub->add_option("--split", args->split, "Dataset split")->check(CLI::IsMember({"train", "val", "test"}));

@@ -124,15 +124,17 @@ const bool registered = registerVerb("experts", [](CLI::App& app) {
     sub->add_flag("--drop-least-used", args->spec.dropLeastUsed,
                   "Baseline for --merge-to K: keep each layer's K most used experts (usage from --data) and drop "
                   "the others instead of merging");
-    sub->add_option("--data", args->spec.calibrationData, "Calibration images (HDF5 dataset; repeat to mix several, --calibration from each) for --by "
+    sub->add_option("--data", args->spec.calibrationData,
+                    "Calibration images (HDF5 dataset; repeat to mix several, --calibration from each) for --by "
                     "outputs, usage, router fit")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     sub->add_option("--calibration", args->spec.calibrationImages, "Calibration images used from --data")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
-    sub->add_option("--evaluate", args->evaluate, "Project whose tasks to evaluate the MoE ViT on, before and "
-                                                  "after --merge-to");
+    sub->add_option("--evaluate", args->evaluate,
+                    "Project whose tasks to evaluate the MoE ViT on, before and "
+                    "after --merge-to");
     sub->add_option("--eval-limit", args->evalLimit, "Test samples per task for --evaluate")->default_val(500);
     sub->add_option("--json", args->json, "Write the JSON report here ('-': stdout, instead of the text)");
     sub->add_option("--threshold", args->spec.threshold, "Show groups of experts with similarity >= this")

@@ -76,7 +76,8 @@ int runFinetune(const FinetuneArgs& args)
     }
     for (const FinetuneResult& r : job.results()) {
         std::printf("%s: %s, %lld steps, %.0f s\n", r.task.c_str(),
-                    options.train.sam ? ("SAM rho " + std::to_string(options.train.samRho).substr(0, 6)).c_str() : "plain",
+                    options.train.sam ? ("SAM rho " + std::to_string(options.train.samRho).substr(0, 6)).c_str()
+                                      : "plain",
                     static_cast<long long>(options.train.steps), r.seconds);
         for (const auto& [step, loss] : r.lossCurve)
             std::printf("  step %5lld  loss %.4f\n", static_cast<long long>(step), loss);
@@ -88,9 +89,11 @@ int runFinetune(const FinetuneArgs& args)
 const bool registered = registerVerb("finetune", [](CLI::App& app) {
     auto args = std::make_shared<FinetuneArgs>();
     CLI::App* sub = app.add_subcommand(
-        "finetune", "Fine-tune a project's base on a task with its head frozen, plainly or sharpness-aware (--sam RHO); "
-                    "--all-tasks writes a whole new project beside the source. See docs/mergeability.md.");
-    sub->add_option("project", args->project, "Project file (*.mergelab.json) with clip_vit architecture, heads and datasets")
+        "finetune",
+        "Fine-tune a project's base on a task with its head frozen, plainly or sharpness-aware (--sam RHO); "
+        "--all-tasks writes a whole new project beside the source. See docs/mergeability.md.");
+    sub->add_option("project", args->project,
+                    "Project file (*.mergelab.json) with clip_vit architecture, heads and datasets")
         ->required();
     sub->add_option("--task", args->task, "Task to fine-tune on");
     sub->add_flag("--all-tasks", args->allTasks, "Every task; -o is then a new folder holding a project");
@@ -102,7 +105,8 @@ const bool registered = registerVerb("finetune", [](CLI::App& app) {
     sub->add_option("--warmup", args->warmup, "Warm-up steps (default: steps / 10)");
     sub->add_option("--seed", args->seed, "Batch-order seed; the seed of a zoo build re-creates its plain fine-tunes")
         ->default_val(0);
-    sub->add_option("-o,--output", args->output, "OUT.safetensors (one task) or a new folder (--all-tasks)")->required();
+    sub->add_option("-o,--output", args->output, "OUT.safetensors (one task) or a new folder (--all-tasks)")
+        ->required();
     sub->add_flag("--json", args->json, "Print JSON: output, settings, loss curve per task");
     sub->add_flag("-q,--quiet", args->quiet, "No progress bar");
     return std::function<int()>([args] { return runFinetune(*args); });

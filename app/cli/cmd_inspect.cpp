@@ -39,7 +39,8 @@ void printJson(const Checkpoint& cp)
     out["format"] = cp.format();
     out["tensors"] = nlohmann::ordered_json::array();
     for (const TensorInfo& t : cp.tensors())
-        out["tensors"].push_back({{"name", t.name}, {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}, {"bytes", t.byteSize}});
+        out["tensors"].push_back(
+            {{"name", t.name}, {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}, {"bytes", t.byteSize}});
     out["parameter_count"] = cp.parameterCount();
     out["total_bytes"] = cp.totalBytes();
     out["metadata"] = nlohmann::ordered_json::object();
@@ -50,9 +51,12 @@ void printJson(const Checkpoint& cp)
         nlohmann::ordered_json layers = nlohmann::ordered_json::array();
         for (const MoeLayer& l : moe->layers)
             layers.push_back({{"layer", l.layer}, {"experts", l.experts.size()}, {"router", l.router}});
-        out["moe"] = {{"family", moeFamilyName(moe->family)}, {"num_experts", moe->numExperts},
-                      {"top_k", moe->topK},                   {"expert_parameters", moe->expertParameters},
-                      {"layers", layers},                     {"summary", moeSummaryLine(*moe)}};
+        out["moe"] = {{"family", moeFamilyName(moe->family)},
+                      {"num_experts", moe->numExperts},
+                      {"top_k", moe->topK},
+                      {"expert_parameters", moe->expertParameters},
+                      {"layers", layers},
+                      {"summary", moeSummaryLine(*moe)}};
     } else if (!moeProblem.empty()) {
         out["moe"] = {{"error", moeProblem}};
     }
@@ -70,7 +74,8 @@ void printText(const Checkpoint& cp)
     std::printf("format:     %s\n", cp.format().c_str());
     std::printf("tensors:    %zu\n", cp.tensors().size());
     std::printf("parameters: %lld\n", static_cast<long long>(cp.parameterCount()));
-    std::printf("bytes:      %llu (%s)\n", static_cast<unsigned long long>(cp.totalBytes()), humanBytes(cp.totalBytes()).c_str());
+    std::printf("bytes:      %llu (%s)\n", static_cast<unsigned long long>(cp.totalBytes()),
+                humanBytes(cp.totalBytes()).c_str());
     std::string moeProblem;
     if (const auto moe = moeLayoutOf(cp, &moeProblem)) // experts per layer and top-k of MoE checkpoints
         std::printf("%s\n", moeSummaryLine(*moe).c_str());

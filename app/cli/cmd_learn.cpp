@@ -25,7 +25,7 @@ struct LearnArgs {
     std::string project;
     std::string method = "wemoe";
     std::string output;
-    std::string split; // "" = the method's default
+    std::string split;                    // "" = the method's default
     std::map<std::string, double> values; // the parameters given as flags
     std::string evalSplit;
     int64_t evalLimit = -1;
@@ -60,13 +60,14 @@ void writeReport(const std::string& path, const DataMergeJob& job, DataMergeMeth
     if (job.wemoe()) {
         nlohmann::json routing = nlohmann::json::object();
         for (const EvalTask& t : in.tasks) {
-            at::Tensor r = meanRouting(*job.wemoe(), t.inputs.slice(0, 0, std::min<int64_t>(500, t.inputs.size(0))), 256,
-                                       interruptToken())
+            at::Tensor r = meanRouting(*job.wemoe(), t.inputs.slice(0, 0, std::min<int64_t>(500, t.inputs.size(0))),
+                                       256, interruptToken())
                                .to(at::kDouble)
                                .contiguous();
             nlohmann::json rows = nlohmann::json::array();
             for (int64_t layer = 0; layer < r.size(0); ++layer)
-                rows.push_back(std::vector<double>(r[layer].data_ptr<double>(), r[layer].data_ptr<double>() + r.size(1)));
+                rows.push_back(
+                    std::vector<double>(r[layer].data_ptr<double>(), r[layer].data_ptr<double>() + r.size(1)));
             routing[t.name] = std::move(rows);
         }
         j["routing"] = std::move(routing);
@@ -98,8 +99,8 @@ int runLearn(const LearnArgs& args)
     job.run(progress, interruptToken());
     progress.finish();
     const double seconds = job.seconds(); // the merge itself, without loading
-    std::cerr << dataMergeMethodName(method) << ": " << seconds << " s" << (args.output.empty() ? "" : ", wrote " + args.output)
-              << std::endl;
+    std::cerr << dataMergeMethodName(method) << ": " << seconds << " s"
+              << (args.output.empty() ? "" : ", wrote " + args.output) << std::endl;
     if (!args.report.empty())
         writeReport(args.report, job, method, seconds, *job.inputs());
 
@@ -127,12 +128,14 @@ const bool registered = registerVerb("learn-merge", [](CLI::App& app) {
     CLI::App* sub = app.add_subcommand(
         "learn-merge", "Merges that learn from data on a project's native ViT: fisher, regmean, adamerging "
                        "(task-wise), adamerging-layerwise, wemoe. See docs/learned-merges.md.");
-    sub->add_option("--project", args->project, "Project file (*.mergelab.json) with clip_vit architecture, heads and datasets")
+    sub->add_option("--project", args->project,
+                    "Project file (*.mergelab.json) with clip_vit architecture, heads and datasets")
         ->required();
     sub->add_option("-m,--method", args->method, "fisher | regmean | adamerging | adamerging-layerwise | wemoe")
         ->default_val("wemoe");
     sub->add_option("-o,--output", args->output, "Merged .safetensors file (wemoe: a folder)");
-    sub->add_option("--split", args->split, "Dataset split the method reads (default: train for fisher/regmean, test otherwise)");
+    sub->add_option("--split", args->split,
+                    "Dataset split the method reads (default: train for fisher/regmean, test otherwise)");
     // One flag per parameter of the learned merges; help and defaults from the spec's table.
     for (const std::string& name : dataMergeParamNames()) {
         if (name == "fisher_argmax")
@@ -143,8 +146,7 @@ const bool registered = registerVerb("learn-merge", [](CLI::App& app) {
             flag, [args, name](const double& v) { args->values[name] = v; }, dataMergeParamHelp(name));
     }
     sub->add_option_function<std::string>(
-           "--fisher-label",
-           [args](const std::string& v) { args->values["fisher_argmax"] = v == "argmax" ? 1 : 0; },
+           "--fisher-label", [args](const std::string& v) { args->values["fisher_argmax"] = v == "argmax" ? 1 : 0; },
            "sample (y ~ p(y|x), default) | argmax")
         ->check(CLI::IsMember({"sample", "argmax"}));
     sub->add_option("--eval", args->evalSplit, "Evaluate the result on this split and print JSON");

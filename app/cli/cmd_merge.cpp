@@ -200,7 +200,8 @@ static const bool registered = registerVerb("merge", [](CLI::App& app) {
     sub->add_option("--base", a->base, "Base (pretrained) checkpoint");
     sub->add_option("--model", a->models, "Fine-tuned checkpoint (repeat for each model)");
     sub->add_option("--weight", a->weights, "weight: one value for all models, or one per --model");
-    sub->add_option("--density", a->densities, "density: fraction of each task vector kept (ties, dare_*, breadcrumbs*)");
+    sub->add_option("--density", a->densities,
+                    "density: fraction of each task vector kept (ties, dare_*, breadcrumbs*)");
     sub->add_option("--gamma", a->gammas, "gamma: fraction of largest entries dropped (breadcrumbs*)");
     sub->add_option("--lambda", a->lambda, "Scale of the merged delta");
     sub->add_option("--t", a->t, "slerp interpolation factor (0 = base, 1 = model)");
@@ -216,7 +217,9 @@ static const bool registered = registerVerb("merge", [](CLI::App& app) {
     sub->add_option("--max-memory", a->maxMemory, "Memory budget for tensors merged at once")
         ->capture_default_str()
         ->check(checkByteSize);
-    sub->add_option("--threads", a->threads, "Tensors merged in parallel")->capture_default_str()->check(CLI::Range(1, 64));
+    sub->add_option("--threads", a->threads, "Tensors merged in parallel")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 64));
     sub->add_flag("--allow-missing", a->allowMissing, "A model lacking a tensor contributes the base's tensor");
     sub->add_flag("--force", a->force, "Replace an existing output that MergeLab did not write");
     sub->add_flag("--strict", a->strict, "NaN/Inf in an input is an error (default: a warning with counts)");

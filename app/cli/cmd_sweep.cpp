@@ -32,8 +32,7 @@ double parseNumber(const std::string& text, const std::string& what)
         const double v = std::stod(text, &used);
         if (used == text.size() && std::isfinite(v))
             return v;
-    } catch (const std::exception&) {
-    }
+    } catch (const std::exception&) {}
     throw InputError("--param " + what + ": \"" + text + "\" is not a number");
 }
 
@@ -63,7 +62,8 @@ int runSweep(const SweepArgs& args)
         const auto c2 = value.find(':', c1 + 1);
         if (c2 == std::string::npos || !sweptName.empty())
             throw InputError("--param " + name + ": exactly one parameter may be a range start:stop:step");
-        const double start = parseNumber(value.substr(0, c1), name), stop = parseNumber(value.substr(c1 + 1, c2 - c1 - 1), name),
+        const double start = parseNumber(value.substr(0, c1), name),
+                     stop = parseNumber(value.substr(c1 + 1, c2 - c1 - 1), name),
                      step = parseNumber(value.substr(c2 + 1), name);
         if (!(step > 0) || stop < start)
             throw InputError("--param " + name + ": need start <= stop and step > 0");

@@ -27,8 +27,7 @@ bool registerVerb(const std::string& name, VerbSetup setup)
 int main(int argc, char** argv)
 {
     using namespace mergelab::cli;
-    CLI::App app{"MergeLab: inspect, convert, analyse, merge and evaluate fine-tuned checkpoints.",
-                 "mergelab-cli"};
+    CLI::App app{"MergeLab: inspect, convert, analyse, merge and evaluate fine-tuned checkpoints.", "mergelab-cli"};
     app.require_subcommand(1);
     app.set_version_flag("--version", "mergelab-cli 0.1.0");
     std::map<CLI::App*, std::function<int()>> runners;

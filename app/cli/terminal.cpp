@@ -28,7 +28,10 @@ void installInterruptHandler()
 
 TerminalProgress::TerminalProgress(bool quiet) : m_quiet(quiet), m_tty(isatty(STDERR_FILENO) != 0) {}
 
-TerminalProgress::~TerminalProgress() { finish(); }
+TerminalProgress::~TerminalProgress()
+{
+    finish();
+}
 
 void TerminalProgress::update(double done, double total, const std::string& message)
 {

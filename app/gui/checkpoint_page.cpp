@@ -122,9 +122,8 @@ void CheckpointPage::setSummary(const CheckpointSummary& summary)
     // so the shape of one block is visible without expanding every tensor.
     m_view->collapseAll();
     m_view->expandToDepth(1);
-    const QModelIndexList firstBlock =
-        m_proxy->match(m_proxy->index(0, 0), Qt::DisplayRole, QStringLiteral("0"), 1,
-                       Qt::MatchExactly | Qt::MatchRecursive);
+    const QModelIndexList firstBlock = m_proxy->match(m_proxy->index(0, 0), Qt::DisplayRole, QStringLiteral("0"), 1,
+                                                      Qt::MatchExactly | Qt::MatchRecursive);
     if (!firstBlock.isEmpty())
         m_view->expandRecursively(firstBlock.front());
 }

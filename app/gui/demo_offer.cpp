@@ -88,8 +88,8 @@ DemoOfferDialog::DemoOfferDialog(const DemoHost& host, const QString& existingPr
             [](bool on) { QSettings().setValue(QLatin1String(kOfferDemoSetting), !on); });
 
     auto* buttons = new QDialogButtonBox(this);
-    m_accept = buttons->addButton(m_project.isEmpty() ? tr("&Build Demo") : tr("&Open Demo"),
-                                  QDialogButtonBox::AcceptRole);
+    m_accept =
+        buttons->addButton(m_project.isEmpty() ? tr("&Build Demo") : tr("&Open Demo"), QDialogButtonBox::AcceptRole);
     m_accept->setAccessibleName(m_project.isEmpty() ? tr("Build the demo model set") : tr("Open the demo model set"));
     QPushButton* later = buttons->addButton(tr("Not Now"), QDialogButtonBox::RejectRole);
     later->setAccessibleName(tr("Close without opening a project"));

@@ -177,7 +177,8 @@ void DiagnosticsPage::setProject(const ProjectSummary& project)
     m_taskB->addItems(tasks);
     if (tasks.size() > 1)
         m_taskB->setCurrentIndex(1);
-    const bool usable = !project.set.models.empty() && !project.set.architecture.type.empty() && !project.set.tasks.empty();
+    const bool usable =
+        !project.set.models.empty() && !project.set.architecture.type.empty() && !project.set.tasks.empty();
     m_compute->setEnabled(usable);
     m_computeSurface->setEnabled(usable && tasks.size() > 1);
     if (!usable) {
@@ -200,8 +201,8 @@ void DiagnosticsPage::computeDiagnostics()
     m_compute->setEnabled(false);
     m_status->setText(tr("Measuring sharpness and disentanglement of %1 fine-tunes…").arg(m_project.set.models.size()));
     m_diagnosticsJob = m_jobs->start<DiagnosticsReport>(
-        tr("Mergeability diagnostics of %1").arg(QString::fromStdString(m_project.set.name)), QStringLiteral("diagnostics"),
-        diagnosticsWork(m_project.set, o), this,
+        tr("Mergeability diagnostics of %1").arg(QString::fromStdString(m_project.set.name)),
+        QStringLiteral("diagnostics"), diagnosticsWork(m_project.set, o), this,
         [this](const JobOutcome<DiagnosticsReport>& outcome) { onJobEnded(false, outcome); });
 }
 
@@ -223,9 +224,10 @@ void DiagnosticsPage::computeSurface()
         o.grid.push_back(i * step);
     m_computeSurface->setEnabled(false);
     m_surfaceStatus->setText(tr("Evaluating %1 points…").arg(o.grid.size() * o.grid.size()));
-    m_jobs->start<DiagnosticsReport>(tr("Coefficient surface %1 × %2").arg(m_taskA->currentText(), m_taskB->currentText()),
-                                     QStringLiteral("diagnostics-surface"), diagnosticsWork(m_project.set, o), this,
-                                     [this](const JobOutcome<DiagnosticsReport>& outcome) { onJobEnded(true, outcome); });
+    m_jobs->start<DiagnosticsReport>(
+        tr("Coefficient surface %1 × %2").arg(m_taskA->currentText(), m_taskB->currentText()),
+        QStringLiteral("diagnostics-surface"), diagnosticsWork(m_project.set, o), this,
+        [this](const JobOutcome<DiagnosticsReport>& outcome) { onJobEnded(true, outcome); });
 }
 
 void DiagnosticsPage::setDiagnostics(const DiagnosticsReport& report)
@@ -284,17 +286,20 @@ void DiagnosticsPage::setDiagnostics(const DiagnosticsReport& report)
         m_disentanglement->setRange(0, std::max(1.0, std::ceil(maxValue)));
         m_disentanglement->setTitle(tr("Weight-disentanglement error (%) at α = %1").arg(report.alpha));
         m_disentanglement->setMatrix(matrix, toStrings(d.tasks), columns);
-        m_status->setText(tr("Mean sharpness %1 · disentanglement error: pairs %2%, all tasks %3% · %4 samples per task (%5)")
-                              .arg([&] {
-                                  double s = 0;
-                                  for (const ModelSharpness& m : report.sharpness)
-                                      s += m.result.sharpness;
-                                  return report.sharpness.empty() ? 0.0 : s / double(report.sharpness.size());
-                              }(), 0, 'f', 4)
-                              .arg(100.0 * d.pairMean, 0, 'f', 1)
-                              .arg(100.0 * d.allMean, 0, 'f', 1)
-                              .arg(report.limit)
-                              .arg(QString::fromStdString(report.split)));
+        m_status->setText(
+            tr("Mean sharpness %1 · disentanglement error: pairs %2%, all tasks %3% · %4 samples per task (%5)")
+                .arg(
+                    [&] {
+                        double s = 0;
+                        for (const ModelSharpness& m : report.sharpness)
+                            s += m.result.sharpness;
+                        return report.sharpness.empty() ? 0.0 : s / double(report.sharpness.size());
+                    }(),
+                    0, 'f', 4)
+                .arg(100.0 * d.pairMean, 0, 'f', 1)
+                .arg(100.0 * d.allMean, 0, 'f', 1)
+                .arg(report.limit)
+                .arg(QString::fromStdString(report.split)));
     }
 }
 
@@ -326,8 +331,9 @@ void DiagnosticsPage::showSurface()
     m_surface->setDecimals(accuracy ? 1 : 3);
     m_surface->setRange(lo, hi > lo ? hi : lo + 1);
     m_surface->setColorBarTitle(accuracy ? tr("accuracy (%)") : tr("loss"));
-    m_surface->setTitle(accuracy ? tr("Mean accuracy on %1 and %2 (%) at base + a·τ(%1) + b·τ(%2); rows a, columns b").arg(a, b)
-                                 : tr("Mean loss on %1 and %2 at base + a·τ(%1) + b·τ(%2); rows a, columns b").arg(a, b));
+    m_surface->setTitle(
+        accuracy ? tr("Mean accuracy on %1 and %2 (%) at base + a·τ(%1) + b·τ(%2); rows a, columns b").arg(a, b)
+                 : tr("Mean loss on %1 and %2 at base + a·τ(%1) + b·τ(%2); rows a, columns b").arg(a, b));
     m_surface->setMatrix(matrix, coefficientLabels(s.alphasA), coefficientLabels(s.alphasB));
     m_surfaceStatus->setText(tr("%1 points").arg(s.alphasA.size() * s.alphasB.size()));
 }

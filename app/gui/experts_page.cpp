@@ -26,7 +26,10 @@ namespace mergelab::gui {
 namespace {
 
 // "A", "B", … for group labels.
-QString groupLetter(int group) { return QString(QChar('A' + (group % 26))); }
+QString groupLetter(int group)
+{
+    return QString(QChar('A' + (group % 26)));
+}
 
 QString countText(double n)
 {
@@ -106,8 +109,9 @@ ExpertsPage::ExpertsPage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent),
     layout->addWidget(m_result);
 
     connect(m_openFile, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open MoE Checkpoint"), QString(),
-                                                          tr("Checkpoints (*.safetensors *.bin *.pt *.pth *.h5);;All files (*)"));
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Open MoE Checkpoint"), QString(),
+                                         tr("Checkpoints (*.safetensors *.bin *.pt *.pth *.h5);;All files (*)"));
         if (!path.isEmpty())
             openModel(path);
     });
@@ -157,7 +161,10 @@ void ExpertsPage::setProject(const ProjectSummary& project)
         startAnalysis(candidates, true);
 }
 
-void ExpertsPage::openModel(const QString& path) { startAnalysis({path}, false); }
+void ExpertsPage::openModel(const QString& path)
+{
+    startAnalysis({path}, false);
+}
 
 void ExpertsPage::startAnalysis(const QStringList& candidates, bool fromProject)
 {
@@ -193,7 +200,10 @@ void ExpertsPage::setAnalysis(const ExpertsAnalysis& analysis)
     showLayer();
 }
 
-int ExpertsPage::selectedLayer() const { return m_layer->currentData().isValid() ? m_layer->currentData().toInt() : -1; }
+int ExpertsPage::selectedLayer() const
+{
+    return m_layer->currentData().isValid() ? m_layer->currentData().toInt() : -1;
+}
 
 void ExpertsPage::selectLayer(int layer)
 {
@@ -202,11 +212,23 @@ void ExpertsPage::selectLayer(int layer)
         m_layer->setCurrentIndex(index);
 }
 
-void ExpertsPage::setGroupCount(int k) { m_k->setValue(k); }
+void ExpertsPage::setGroupCount(int k)
+{
+    m_k->setValue(k);
+}
 
-QString ExpertsPage::statusText() const { return m_status->text(); }
-QString ExpertsPage::savingText() const { return m_saving->text(); }
-QString ExpertsPage::resultText() const { return m_result->text(); }
+QString ExpertsPage::statusText() const
+{
+    return m_status->text();
+}
+QString ExpertsPage::savingText() const
+{
+    return m_saving->text();
+}
+QString ExpertsPage::resultText() const
+{
+    return m_result->text();
+}
 
 void ExpertsPage::showLayer()
 {
@@ -259,13 +281,15 @@ void ExpertsPage::updateGroups()
     int64_t saved = 0;
     for (const MoeLayer& l : layout.layers) {
         const int64_t hidden = l.roleShapes.empty() || l.roleShapes.front().empty() ? 0 : l.roleShapes.front().back();
-        saved += static_cast<int64_t>(std::max(0, static_cast<int>(l.experts.size()) - k)) * (l.expertParameters() + hidden);
+        saved +=
+            static_cast<int64_t>(std::max(0, static_cast<int>(l.experts.size()) - k)) * (l.expertParameters() + hidden);
     }
     if (layout.totalParameters > 0)
-        m_saving->setText(tr("saves %1 of %2 parameters (%3%)")
-                              .arg(countText(static_cast<double>(saved)))
-                              .arg(countText(static_cast<double>(layout.totalParameters)))
-                              .arg(100.0 * static_cast<double>(saved) / static_cast<double>(layout.totalParameters), 0, 'f', 1));
+        m_saving->setText(
+            tr("saves %1 of %2 parameters (%3%)")
+                .arg(countText(static_cast<double>(saved)))
+                .arg(countText(static_cast<double>(layout.totalParameters)))
+                .arg(100.0 * static_cast<double>(saved) / static_cast<double>(layout.totalParameters), 0, 'f', 1));
     else
         m_saving->clear();
     m_merge->setText(tr("&Merge to %1…").arg(k));
@@ -274,7 +298,8 @@ void ExpertsPage::updateGroups()
 void ExpertsPage::chooseOutput()
 {
     const QFileInfo input(m_analysis.path);
-    const QString suggestion = input.dir().filePath(input.completeBaseName() + QStringLiteral("-k%1").arg(m_k->value()));
+    const QString suggestion =
+        input.dir().filePath(input.completeBaseName() + QStringLiteral("-k%1").arg(m_k->value()));
     const QString output = QFileDialog::getSaveFileName(this, tr("Write Merged MoE (folder)"), suggestion);
     if (!output.isEmpty())
         mergeTo(output);
@@ -286,9 +311,10 @@ void ExpertsPage::mergeTo(const QString& output)
         return;
     m_merge->setEnabled(false);
     m_result->setText(tr("Merging every layer to %1 experts into %2…").arg(m_k->value()).arg(output));
-    m_jobs->start<ExpertsMergeOutcome>(tr("Merge experts to %1").arg(m_k->value()), QStringLiteral("experts-merge"),
-                                       expertsMergeWork(m_analysis.path, output, m_k->value(), m_project.path), this,
-                                       [this](const JobOutcome<ExpertsMergeOutcome>& outcome) { onMergeEnded(outcome); });
+    m_jobs->start<ExpertsMergeOutcome>(
+        tr("Merge experts to %1").arg(m_k->value()), QStringLiteral("experts-merge"),
+        expertsMergeWork(m_analysis.path, output, m_k->value(), m_project.path), this,
+        [this](const JobOutcome<ExpertsMergeOutcome>& outcome) { onMergeEnded(outcome); });
 }
 
 void ExpertsPage::setMergeOutcome(const ExpertsMergeOutcome& outcome)
@@ -305,7 +331,8 @@ void ExpertsPage::setMergeOutcome(const ExpertsMergeOutcome& outcome)
                 tr("Average accuracy %1 → %2 (%3% retained).")
                     .arg(outcome.accuracyBefore, 0, 'f', 3)
                     .arg(outcome.accuracyAfter, 0, 'f', 3)
-                    .arg(outcome.accuracyBefore > 0 ? 100.0 * outcome.accuracyAfter / outcome.accuracyBefore : 0.0, 0, 'f', 1);
+                    .arg(outcome.accuracyBefore > 0 ? 100.0 * outcome.accuracyAfter / outcome.accuracyBefore : 0.0, 0,
+                         'f', 1);
     else if (!outcome.evaluationNote.isEmpty())
         text += QLatin1Char(' ') + tr("No accuracy: %1.").arg(outcome.evaluationNote);
     m_result->setText(text);

@@ -53,15 +53,17 @@ GuiJobRunner::Work expertsMergeWork(const QString& input, const QString& output,
         ExpertsMergeOutcome outcome;
         outcome.merge = job.result();
         if (job.outcome().layout.family != MoeFamily::MoeVit) {
-            outcome.evaluationNote = QCoreApplication::translate("ExpertsPage", "MergeLab can evaluate the MoE ViT only");
+            outcome.evaluationNote =
+                QCoreApplication::translate("ExpertsPage", "MergeLab can evaluate the MoE ViT only");
         } else if (projectPath.isEmpty()) {
-            outcome.evaluationNote = QCoreApplication::translate("ExpertsPage", "open a project with tasks to measure accuracy");
+            outcome.evaluationNote =
+                QCoreApplication::translate("ExpertsPage", "open a project with tasks to measure accuracy");
         } else {
             try {
-                const EvalResult before = evaluateMoeVit(input.toStdString(), projectPath.toStdString(), "test",
-                                                         evalLimit, progress, cancel);
-                const EvalResult after = evaluateMoeVit(outcome.merge.path, projectPath.toStdString(), "test",
-                                                        evalLimit, progress, cancel);
+                const EvalResult before =
+                    evaluateMoeVit(input.toStdString(), projectPath.toStdString(), "test", evalLimit, progress, cancel);
+                const EvalResult after =
+                    evaluateMoeVit(outcome.merge.path, projectPath.toStdString(), "test", evalLimit, progress, cancel);
                 outcome.evaluated = true;
                 outcome.accuracyBefore = before.average();
                 outcome.accuracyAfter = after.average();

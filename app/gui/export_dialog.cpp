@@ -39,10 +39,11 @@ ExportDialog::ExportDialog(GuiJobRunner* jobs, Recipe recipe, ModelSet set, QWid
     setWindowTitle(tr("Export Merged Checkpoint"));
     setObjectName(QStringLiteral("exportDialog"));
     auto* layout = new QVBoxLayout(this);
-    auto* what = new QLabel(tr("Merge: %1 of %n fine-tuned model(s) onto %2.", nullptr, static_cast<int>(m_recipe.models.size()))
-                                .arg(QString::fromStdString(m_recipe.method),
-                                     m_recipe.base.empty() ? tr("no base") : QFileInfo(QString::fromStdString(m_recipe.base)).fileName()),
-                            this);
+    auto* what = new QLabel(
+        tr("Merge: %1 of %n fine-tuned model(s) onto %2.", nullptr, static_cast<int>(m_recipe.models.size()))
+            .arg(QString::fromStdString(m_recipe.method),
+                 m_recipe.base.empty() ? tr("no base") : QFileInfo(QString::fromStdString(m_recipe.base)).fileName()),
+        this);
     what->setWordWrap(true);
     layout->addWidget(what);
 
@@ -109,14 +110,16 @@ ExportDialog::ExportDialog(GuiJobRunner* jobs, Recipe recipe, ModelSet set, QWid
 
     // Preferences of the last export.
     QSettings stored;
-    m_format->setCurrentIndex(std::clamp(stored.value(QStringLiteral("export/format"), 0).toInt(), 0, m_format->count() - 1));
+    m_format->setCurrentIndex(
+        std::clamp(stored.value(QStringLiteral("export/format"), 0).toInt(), 0, m_format->count() - 1));
     m_dtype->setCurrentIndex(std::max(0, m_dtype->findData(stored.value(QStringLiteral("export/dtype")).toString())));
     m_shardSize->setValue(stored.value(QStringLiteral("export/shardMB"), 2000).toInt());
     QString folder = stored.value(QStringLiteral("export/folder")).toString();
     if (folder.isEmpty() || !QFileInfo(folder).isDir())
         folder = m_set.projectFolder().empty() ? QDir::homePath() : QString::fromStdString(m_set.projectFolder());
-    m_destination->setText(exportPathFor(QDir(folder).filePath(QStringLiteral("merged-%1").arg(QString::fromStdString(m_recipe.method))),
-                                         static_cast<ExportSettings::Format>(m_format->currentData().toInt())));
+    m_destination->setText(
+        exportPathFor(QDir(folder).filePath(QStringLiteral("merged-%1").arg(QString::fromStdString(m_recipe.method))),
+                      static_cast<ExportSettings::Format>(m_format->currentData().toInt())));
 
     connect(m_format, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_destination->text().isEmpty())
@@ -174,7 +177,10 @@ bool ExportDialog::isRunning() const
     return m_jobs->currentJob(kExportChannel) || m_jobs->currentJob(kEvaluateChannel);
 }
 
-QString ExportDialog::statusText() const { return m_status->text(); }
+QString ExportDialog::statusText() const
+{
+    return m_status->text();
+}
 
 void ExportDialog::setStatus(const QString& text, bool error)
 {
@@ -204,7 +210,7 @@ void ExportDialog::browse()
                                             QFileDialog::ShowDirsOnly);
     } else {
         const QString filter = s.format == ExportSettings::Format::Hdf5 ? tr("HDF5 checkpoints (*.h5)")
-                                                                       : tr("safetensors checkpoints (*.safetensors)");
+                                                                        : tr("safetensors checkpoints (*.safetensors)");
         path = QFileDialog::getSaveFileName(this, tr("Export to File"), s.destination, filter, nullptr,
                                             QFileDialog::DontConfirmOverwrite);
     }
@@ -304,11 +310,12 @@ void ExportDialog::onEnded(bool isExport, Status status, const QString& message,
         setStatus(message, true);
     if (isExport && status == Status::Ok && result.canConvert<ExportOutcome>()) {
         m_outcome = result.value<ExportOutcome>();
-        QString text = tr("Wrote %1 and its recipe %2.")
-                           .arg(QDir::toNativeSeparators(m_outcome.writtenPath),
-                                QFileInfo(m_outcome.recipePath).fileName());
+        QString text =
+            tr("Wrote %1 and its recipe %2.")
+                .arg(QDir::toNativeSeparators(m_outcome.writtenPath), QFileInfo(m_outcome.recipePath).fileName());
         if (!m_outcome.warnings.isEmpty())
-            text += QLatin1Char(' ') + tr("%n warning(s); see the log.", nullptr, static_cast<int>(m_outcome.warnings.size()));
+            text += QLatin1Char(' ') +
+                    tr("%n warning(s); see the log.", nullptr, static_cast<int>(m_outcome.warnings.size()));
         if (!evaluationUnavailable(m_set))
             text += QLatin1Char(' ') + tr("Evaluate it on the test split?");
         setStatus(text);
@@ -358,7 +365,8 @@ void ExportDialog::showEvaluation(const ExportEvaluation& evaluation)
     }
     setRow(static_cast<int>(evaluation.tasks.size()), tr("average"), evaluation.average, total, true);
     m_results->show();
-    setStatus(tr("Test-split accuracy of %1: %2 % on average over %n task(s).", nullptr, static_cast<int>(evaluation.tasks.size()))
+    setStatus(tr("Test-split accuracy of %1: %2 % on average over %n task(s).", nullptr,
+                 static_cast<int>(evaluation.tasks.size()))
                   .arg(QFileInfo(evaluation.checkpoint).fileName())
                   .arg(100.0 * evaluation.average, 0, 'f', 1));
 }

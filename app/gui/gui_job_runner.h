@@ -47,8 +47,7 @@ public:
     // Starts work; returns its id (> 0). An empty channel never supersedes anything. `done` runs
     // once, on `receiver`'s thread, when the job ends: not when it was superseded or discarded, and
     // never after `receiver` is destroyed. Without a receiver only the signals report the job.
-    quint64 start(const QString& title, const QString& channel, Work work, QObject* receiver = nullptr,
-                  Done done = {});
+    quint64 start(const QString& title, const QString& channel, Work work, QObject* receiver = nullptr, Done done = {});
     // The same with a typed callback `done(const JobOutcome<T>&)`: the work's QVariant unwrapped to T.
     template <typename T, typename Callback>
     quint64 start(const QString& title, const QString& channel, Work work, QObject* receiver, Callback done)

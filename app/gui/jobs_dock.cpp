@@ -24,8 +24,8 @@ JobsDock::JobsDock(GuiJobRunner* runner, QWidget* parent) : QDockWidget(tr("Jobs
     scroll->setWidget(content);
     setWidget(scroll);
 
-    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), this, this, [this] { cancelNewest(); },
-                                 Qt::WidgetWithChildrenShortcut);
+    auto* escape = new QShortcut(
+        QKeySequence(Qt::Key_Escape), this, this, [this] { cancelNewest(); }, Qt::WidgetWithChildrenShortcut);
     escape->setObjectName(QStringLiteral("cancelNewestShortcut"));
     setToolTip(tr("Esc cancels the newest job."));
 

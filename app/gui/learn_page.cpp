@@ -257,7 +257,9 @@ void LearnPage::onMethodChanged()
     const QString method = m_method->currentData().toString();
     const QString before = m_editorsMethod;
     m_editorsMethod = method;
-    auto apply = [&](auto* box, const char* name) { applyParam(box, learnParam(method, name), learnParam(before, name)); };
+    auto apply = [&](auto* box, const char* name) {
+        applyParam(box, learnParam(method, name), learnParam(before, name));
+    };
     apply(m_samples, "samples");
     apply(m_steps, "steps");
     apply(m_learningRate, "lr");
@@ -298,11 +300,10 @@ bool LearnPage::run()
             },
             Qt::QueuedConnection);
     };
-    m_jobs->start<std::shared_ptr<LearnOutcome>>(tr("Learned merge: %1").arg(m_method->currentText()),
-                                                 QString::fromLatin1(kChannel), learnWork(m_project.set, s, onStep),
-                                                 this, [this](const JobOutcome<std::shared_ptr<LearnOutcome>>& outcome) {
-                                                     onRunEnded(outcome);
-                                                 });
+    m_jobs->start<std::shared_ptr<LearnOutcome>>(
+        tr("Learned merge: %1").arg(m_method->currentText()), QString::fromLatin1(kChannel),
+        learnWork(m_project.set, s, onStep), this,
+        [this](const JobOutcome<std::shared_ptr<LearnOutcome>>& outcome) { onRunEnded(outcome); });
     setRunning(true);
     m_status->setText(tr("Running %1…").arg(m_method->currentText()));
     return true;
@@ -315,7 +316,8 @@ void LearnPage::onRunEnded(const JobOutcome<std::shared_ptr<LearnOutcome>>& outc
         m_outcome = *outcome.result;
         m_status->setText(tr("Done: %1 steps. Export saves the result.").arg(m_loss.size()));
     } else {
-        m_status->setText(outcome.status == Status::Cancelled ? tr("Cancelled.") : tr("Failed: %1").arg(outcome.message));
+        m_status->setText(outcome.status == Status::Cancelled ? tr("Cancelled.")
+                                                              : tr("Failed: %1").arg(outcome.message));
     }
     m_export->setEnabled(m_outcome != nullptr);
     Q_EMIT runEnded(outcome.status == Status::Ok);
@@ -355,7 +357,7 @@ void LearnPage::redrawCharts()
     QList<widgets::ChartLine> lines;
     for (std::size_t i = 0; i < m_validation.size(); ++i)
         lines << widgets::ChartLine{i < static_cast<std::size_t>(m_taskNames.size()) ? m_taskNames[static_cast<int>(i)]
-                                                                                       : tr("task %1").arg(i + 1),
+                                                                                     : tr("task %1").arg(i + 1),
                                     taskColor(m_project.set, static_cast<int>(i)), m_validation[i]};
     m_validationChart->setLines(tr("Validation accuracy per task"), tr("step"), tr("accuracy (%)"), lines, true);
 }
@@ -376,26 +378,27 @@ void LearnPage::redrawRouting()
     if (layer >= 0 && !m_lastRouting.empty()) {
         const std::size_t experts = m_lastRouting.front().size() / static_cast<std::size_t>(layers);
         for (const std::vector<double>& perTask : m_lastRouting)
-            matrix.emplace_back(perTask.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(layer) * experts),
-                                perTask.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(layer + 1) * experts));
+            matrix.emplace_back(
+                perTask.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(layer) * experts),
+                perTask.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(layer + 1) * experts));
     }
     QStringList columns;
     for (const QString& t : m_taskNames)
         columns << tr("τ %1").arg(t);
     m_routing->setTitle(matrix.empty() ? tr("WEMoE routing (appears at validation steps of a WEMoE run)")
                                        : tr("Mean routing weight, block %1: input task × task vector").arg(layer));
-    m_routing->setMatrix(matrix, matrix.empty() ? QStringList() : m_taskNames, matrix.empty() ? QStringList() : columns);
+    m_routing->setMatrix(matrix, matrix.empty() ? QStringList() : m_taskNames,
+                         matrix.empty() ? QStringList() : columns);
 }
 
 void LearnPage::chooseExportPath()
 {
     if (!m_outcome)
         return;
-    const QString path = m_outcome->isWeMoe()
-                             ? QFileDialog::getSaveFileName(this, tr("Export WEMoE model (folder)"), QString(),
-                                                            tr("WEMoE folder (*)"))
-                             : QFileDialog::getSaveFileName(this, tr("Export merged model"), QString(),
-                                                            tr("safetensors (*.safetensors)"));
+    const QString path = m_outcome->isWeMoe() ? QFileDialog::getSaveFileName(this, tr("Export WEMoE model (folder)"),
+                                                                             QString(), tr("WEMoE folder (*)"))
+                                              : QFileDialog::getSaveFileName(this, tr("Export merged model"), QString(),
+                                                                             tr("safetensors (*.safetensors)"));
     if (!path.isEmpty())
         exportTo(path);
 }

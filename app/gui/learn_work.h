@@ -24,14 +24,14 @@ namespace mergelab::gui {
 // Unset parameters take the method's defaults from the core's spec (dataMergeParams).
 struct LearnSettings {
     QString method = QStringLiteral("adamerging");
-    std::optional<int> samples;         // inputs per task (Fisher / RegMean: from the train split; others: 0 = all)
-    std::optional<int> steps;           // AdaMerging / WEMoE
+    std::optional<int> samples; // inputs per task (Fisher / RegMean: from the train split; others: 0 = all)
+    std::optional<int> steps;   // AdaMerging / WEMoE
     std::optional<double> learningRate;
-    std::optional<int> batch;           // inputs per task and step
+    std::optional<int> batch; // inputs per task and step
     std::optional<int> seed;
-    std::optional<double> alpha;        // RegMean off-diagonal scale
-    std::optional<double> lambda;       // AdaMerging initial λ, WEMoE task-arithmetic λ
-    int validateEvery = 10;             // the chart's steps between validation-accuracy points (0: never)
+    std::optional<double> alpha;          // RegMean off-diagonal scale
+    std::optional<double> lambda;         // AdaMerging initial λ, WEMoE task-arithmetic λ
+    int validateEvery = 10;               // the chart's steps between validation-accuracy points (0: never)
     std::optional<int> validationSamples; // val inputs per task for those points
 };
 
@@ -57,7 +57,7 @@ struct LearnStep {
     int step = 0;
     int steps = 0;
     double loss = 0;
-    std::vector<double> validation;          // per task, in [0, 1]; empty between validation steps
+    std::vector<double> validation;           // per task, in [0, 1]; empty between validation steps
     std::vector<std::vector<double>> routing; // WEMoE: per input task, [layers x T] row-major
     int routingLayers = 0;
 };

@@ -20,9 +20,13 @@ LogDock::LogDock(QWidget* parent) : QDockWidget(tr("Log"), parent)
 
 void LogDock::append(const QString& line)
 {
-    m_text->appendPlainText(QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
+    m_text->appendPlainText(
+        QStringLiteral("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), line));
 }
 
-QString LogDock::text() const { return m_text->toPlainText(); }
+QString LogDock::text() const
+{
+    return m_text->toPlainText();
+}
 
 } // namespace mergelab::gui

@@ -36,17 +36,18 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QStringLiteral("MergeLab: a workbench for merging fine-tuned neural networks."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Render the window into FILE (PNG) once loading finishes, then exit."),
-                                        QStringLiteral("FILE"));
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the window into FILE (PNG) once loading finishes, then exit."), QStringLiteral("FILE"));
     const QCommandLineOption page(QStringLiteral("page"), QStringLiteral("Page to show (checkpoint, ...)."),
                                   QStringLiteral("NAME"));
     const QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for screenshots, e.g. 1280x800."),
                                   QStringLiteral("WxH"), QStringLiteral("1280x800"));
     const QCommandLineOption benchmark(
         QStringLiteral("benchmark"),
-        QStringLiteral("Open PATH and report the event-loop stalls (max, p99) while it opens; for a project, also while "
-                       "a merge and an evaluation run at the same time; then exit."));
+        QStringLiteral(
+            "Open PATH and report the event-loop stalls (max, p99) while it opens; for a project, also while "
+            "a merge and an evaluation run at the same time; then exit."));
     parser.addOptions({screenshot, page, size, benchmark});
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Checkpoint file or folder to open."));
     parser.process(app);
@@ -86,7 +87,8 @@ int main(int argc, char** argv)
                                               });
         }
     }
-    mergelab::gui::offerDemo({&window, window.jobs(), [&window](const QString& p) { window.openProject(p); }}, path, headless);
+    mergelab::gui::offerDemo({&window, window.jobs(), [&window](const QString& p) { window.openProject(p); }}, path,
+                             headless);
     const int code = app.exec();
     return status != 0 ? status : code;
 }

@@ -129,7 +129,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     // Writers' one-line notes (e.g. temporaries of a killed run removed) reach the Log dock from any thread.
     setOutputNoticeHandler([dock = QPointer<LogDock>(m_logDock)](const std::string& line) {
         QMetaObject::invokeMethod(
-            qApp, [dock, text = QString::fromStdString(line)] {
+            qApp,
+            [dock, text = QString::fromStdString(line)] {
                 if (dock)
                     dock->append(text);
             },
@@ -165,11 +166,20 @@ MainWindow::~MainWindow()
     setOutputNoticeHandler({}); // back to standard error
 }
 
-QString MainWindow::projectPath() const { return m_document->path(); }
+QString MainWindow::projectPath() const
+{
+    return m_document->path();
+}
 
-bool MainWindow::hasProject() const { return m_document->isOpen(); }
+bool MainWindow::hasProject() const
+{
+    return m_document->isOpen();
+}
 
-bool MainWindow::isProjectModified() const { return m_document->isModified(); }
+bool MainWindow::isProjectModified() const
+{
+    return m_document->isModified();
+}
 
 void MainWindow::addPage(QWidget* page, const QString& name, const QString& title)
 {
@@ -178,11 +188,20 @@ void MainWindow::addPage(QWidget* page, const QString& name, const QString& titl
     m_pageNames << name;
 }
 
-QStringList MainWindow::pageNames() const { return m_pageNames; }
+QStringList MainWindow::pageNames() const
+{
+    return m_pageNames;
+}
 
-ExportDialog* MainWindow::exportDialog() const { return m_exportDialog.data(); }
+ExportDialog* MainWindow::exportDialog() const
+{
+    return m_exportDialog.data();
+}
 
-QString MainWindow::currentPageName() const { return m_pageNames.value(m_tabs->currentIndex()); }
+QString MainWindow::currentPageName() const
+{
+    return m_pageNames.value(m_tabs->currentIndex());
+}
 
 bool MainWindow::showPage(const QString& name)
 {
@@ -304,9 +323,10 @@ void MainWindow::chooseSaveAs()
         m_banner->showMessage(widgets::Banner::Kind::Info, tr("No project to save: open one or start a new one."));
         return;
     }
-    QString dir = projectPath().isEmpty() ? QSettings().value(QStringLiteral("paths/lastProject")).toString() : projectPath();
-    QString path = QFileDialog::getSaveFileName(this, tr("Save Project As"), dir,
-                                                tr("MergeLab projects (*.mergelab.json)"));
+    QString dir =
+        projectPath().isEmpty() ? QSettings().value(QStringLiteral("paths/lastProject")).toString() : projectPath();
+    QString path =
+        QFileDialog::getSaveFileName(this, tr("Save Project As"), dir, tr("MergeLab projects (*.mergelab.json)"));
     if (path.isEmpty())
         return;
     if (!path.endsWith(QLatin1String(".mergelab.json")))
@@ -330,8 +350,9 @@ bool MainWindow::saveProject()
 bool MainWindow::saveProjectAs(const QString& path)
 {
     if (!m_document->canSave()) {
-        m_banner->showMessage(widgets::Banner::Kind::Warning,
-                              tr("%1: a project needs a base checkpoint; add checkpoints first.").arg(QFileInfo(path).fileName()));
+        m_banner->showMessage(
+            widgets::Banner::Kind::Warning,
+            tr("%1: a project needs a base checkpoint; add checkpoints first.").arg(QFileInfo(path).fileName()));
         return false;
     }
     QString error;
@@ -350,10 +371,10 @@ bool MainWindow::maybeSave()
 {
     if (!hasProject() || !isProjectModified())
         return true;
-    const auto answer = QMessageBox::question(
-        this, tr("Save Project?"),
-        tr("The project has unsaved changes (names, colours, base or checkpoints). Save them?"),
-        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    const auto answer =
+        QMessageBox::question(this, tr("Save Project?"),
+                              tr("The project has unsaved changes (names, colours, base or checkpoints). Save them?"),
+                              QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
     if (answer == QMessageBox::Cancel)
         return false;
     if (answer == QMessageBox::Discard)
@@ -490,7 +511,9 @@ void MainWindow::onProjectOpened(const ProjectSummary& project)
             m_logDock->append(m.error);
         }
     }
-    m_logDock->append(tr("Opened project %1 (%2 checkpoints)").arg(QDir::toNativeSeparators(project.path)).arg(project.members.size()));
+    m_logDock->append(tr("Opened project %1 (%2 checkpoints)")
+                          .arg(QDir::toNativeSeparators(project.path))
+                          .arg(project.members.size()));
     if (failed > 0)
         m_banner->showMessage(widgets::Banner::Kind::Warning,
                               tr("%1 of %2 checkpoints in %3 could not be opened; see the Models page.")
@@ -506,7 +529,8 @@ void MainWindow::openPath(const QString& path)
         return openProject(path);
     m_banner->dismiss();
     const QFileInfo info(path);
-    QSettings().setValue(QStringLiteral("paths/lastOpen"), info.isDir() ? info.absoluteFilePath() : info.absolutePath());
+    QSettings().setValue(QStringLiteral("paths/lastOpen"),
+                         info.isDir() ? info.absoluteFilePath() : info.absolutePath());
     // Opening another file supersedes an open still in progress.
     m_jobs->start<CheckpointSummary>(tr("Opening %1").arg(info.fileName().isEmpty() ? path : info.fileName()),
                                      kOpenChannel, openCheckpointWork(path), this,

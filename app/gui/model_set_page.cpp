@@ -24,7 +24,8 @@ ModelSetPage::ModelSetPage(ProjectDocument* document, QWidget* parent) : QWidget
 {
     auto* layout = new QVBoxLayout(this);
     m_title = new QLabel(tr("No project open. Use File → Open Project…, File → New Project, or drop a "
-                            "*.mergelab.json file or checkpoints here."), this);
+                            "*.mergelab.json file or checkpoints here."),
+                         this);
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     titleFont.setBold(true);
@@ -116,7 +117,8 @@ ModelSetPage::ModelSetPage(ProjectDocument* document, QWidget* parent) : QWidget
             selectRow(m_model->baseRow() >= 0 ? m_model->baseRow() : 0);
     });
     // Added checkpoints are shown selected (the first of them).
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this](const QModelIndex&, int first) { selectRow(first); });
+    connect(m_model, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex&, int first) { selectRow(first); });
     connect(document, &ProjectDocument::saved, this, [this](const QString& path) { m_title->setToolTip(path); });
 }
 
@@ -127,7 +129,8 @@ void ModelSetPage::showTitle()
     const QString name = set.name.empty() ? tr("Untitled project") : QString::fromStdString(set.name);
     if (m_model->rowCount() == 0)
         m_title->setText(tr("%1 — empty: add checkpoints with the buttons below or drop files or folders on the "
-                            "window; the first one becomes the base.").arg(name));
+                            "window; the first one becomes the base.")
+                             .arg(name));
     else
         m_title->setText(count == 1 ? tr("%1 — a base and 1 fine-tuned model").arg(name)
                                     : tr("%1 — a base and %2 fine-tuned models").arg(name).arg(count));

@@ -165,7 +165,10 @@ int ModelSetTableModel::rowCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : static_cast<int>(m_members.size());
 }
 
-int ModelSetTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int ModelSetTableModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant ModelSetTableModel::data(const QModelIndex& index, int role) const
 {

@@ -13,7 +13,16 @@ namespace mergelab::gui {
 class ModelSetTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { RoleColumn, NameColumn, FormatColumn, ParametersColumn, DTypeColumn, SizeColumn, PathColumn, ColumnCount };
+    enum Column {
+        RoleColumn,
+        NameColumn,
+        FormatColumn,
+        ParametersColumn,
+        DTypeColumn,
+        SizeColumn,
+        PathColumn,
+        ColumnCount
+    };
 
     explicit ModelSetTableModel(QObject* parent = nullptr);
 

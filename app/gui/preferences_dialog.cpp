@@ -22,8 +22,7 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent)
     auto* form = new QFormLayout;
     m_language = new QComboBox(this);
     m_language->setAccessibleName(tr("User interface language"));
-    m_language->addItem(tr("System default (%1)").arg(nativeLanguageName(systemLanguage())),
-                        QString());
+    m_language->addItem(tr("System default (%1)").arg(nativeLanguageName(systemLanguage())), QString());
     for (const QString& code : availableLanguages())
         m_language->addItem(nativeLanguageName(code), code);
     const QString saved = settings.value(QLatin1String(kLanguageSetting)).toString();
@@ -56,7 +55,10 @@ PreferencesDialog::PreferencesDialog(QWidget* parent) : QDialog(parent)
     updateRestartNote();
 }
 
-QString PreferencesDialog::chosenLanguage() const { return m_language->currentData().toString(); }
+QString PreferencesDialog::chosenLanguage() const
+{
+    return m_language->currentData().toString();
+}
 
 void PreferencesDialog::save()
 {

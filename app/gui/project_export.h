@@ -19,9 +19,9 @@ namespace mergelab::gui {
 struct ExportSettings {
     enum class Format { SafetensorsFile, SafetensorsSharded, Hdf5 };
     Format format = Format::SafetensorsFile;
-    std::optional<DType> dtype;           // nullopt: each tensor keeps the base's dtype
+    std::optional<DType> dtype;                 // nullopt: each tensor keeps the base's dtype
     uint64_t shardSize = 2000ull * 1000 * 1000; // bytes, sharded folders only
-    QString destination;                  // file (.safetensors/.h5) or folder
+    QString destination;                        // file (.safetensors/.h5) or folder
 };
 
 // `destination` with the extension the format needs: "x.safetensors", "x.h5", or a folder "x"

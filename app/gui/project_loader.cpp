@@ -44,8 +44,8 @@ QString memberNameFor(const QString& path)
                                          QStringLiteral("model.safetensors.index"),
                                          QStringLiteral("pytorch_model.bin.index")};
     QString stem = info.fileName();
-    for (const char* ext : {".safetensors.index.json", ".bin.index.json", ".safetensors", ".bin", ".pth", ".pt",
-                            ".hdf5", ".h5"}) {
+    for (const char* ext :
+         {".safetensors.index.json", ".bin.index.json", ".safetensors", ".bin", ".pth", ".pt", ".hdf5", ".h5"}) {
         if (stem.endsWith(QLatin1String(ext))) {
             stem.chop(static_cast<int>(qstrlen(ext)));
             break;
@@ -81,14 +81,14 @@ GuiJobRunner::Work openProjectWork(const QString& path)
         project.set = ModelSet::load(path.toStdString());
         const double total = 1.0 + static_cast<double>(project.set.models.size());
         progress.update(0, total, "Opening " + project.set.base.name);
-        project.members.push_back(openProjectMember(QString::fromStdString(project.set.base.name), {}, true,
-                                             project.set.base.path));
+        project.members.push_back(
+            openProjectMember(QString::fromStdString(project.set.base.name), {}, true, project.set.base.path));
         for (std::size_t i = 0; i < project.set.models.size(); ++i) {
             throwIfCancelled(cancel);
             const ModelEntry& model = project.set.models[i];
             progress.update(1.0 + static_cast<double>(i), total, "Opening " + model.name);
             project.members.push_back(openProjectMember(QString::fromStdString(model.name),
-                                                 QString::fromStdString(model.color), false, model.path));
+                                                        QString::fromStdString(model.color), false, model.path));
         }
         progress.update(total, total, "Opened " + project.set.name);
         return QVariant::fromValue(project);
@@ -105,8 +105,8 @@ QString dominantDType(const std::vector<TensorInfo>& tensors)
     }
     if (bytes.empty())
         return {};
-    const auto best = std::max_element(bytes.begin(), bytes.end(),
-                                       [](const auto& a, const auto& b) { return a.second < b.second; });
+    const auto best =
+        std::max_element(bytes.begin(), bytes.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     if (bytes.size() > 1 && static_cast<double>(best->second) < 0.9 * static_cast<double>(total))
         return QStringLiteral("mixed");
     return QLatin1String(dtypeName(best->first));

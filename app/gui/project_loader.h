@@ -13,7 +13,7 @@ namespace mergelab::gui {
 // One checkpoint of a project as opened by the loader: its summary, or why it could not be opened.
 struct ProjectMember {
     QString name;
-    QString color;   // "#rrggbb" ("" for the base)
+    QString color; // "#rrggbb" ("" for the base)
     bool isBase = false;
     QString path;
     CheckpointSummary summary; // summary.tree is null when `error` is set

@@ -37,6 +37,9 @@ void RecentProjects::add(const QString& path)
     store(paths);
 }
 
-void RecentProjects::clear() { store({}); }
+void RecentProjects::clear()
+{
+    store({});
+}
 
 } // namespace mergelab::gui

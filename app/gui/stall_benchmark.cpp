@@ -85,13 +85,14 @@ void mergeAndEvaluate(const std::shared_ptr<Bench>& b)
     };
     b->monitor.start();
     b->phase.start();
-    jobs->start(QStringLiteral("Benchmark merge"), {}, exportWork(recipe, b->out.filePath(QStringLiteral("merged.safetensors"))),
-                b->window, timed(&Bench::mergeSeconds));
+    jobs->start(QStringLiteral("Benchmark merge"), {},
+                exportWork(recipe, b->out.filePath(QStringLiteral("merged.safetensors"))), b->window,
+                timed(&Bench::mergeSeconds));
     const std::optional<QString> noEval = evaluationUnavailable(set);
     if (!noEval)
         jobs->start(QStringLiteral("Benchmark evaluation"), {},
-                    evaluateCheckpointWork(set, QString::fromStdString(set.base.path), QStringLiteral("test")), b->window,
-                    timed(&Bench::evalSeconds));
+                    evaluateCheckpointWork(set, QString::fromStdString(set.base.path), QStringLiteral("test")),
+                    b->window, timed(&Bench::evalSeconds));
     whenSettled(b, [b, noEval] {
         b->monitor.stop();
         QString jobs = QStringLiteral("merge %1 s").arg(b->mergeSeconds, 0, 'f', 2);
@@ -122,7 +123,8 @@ void runStallBenchmark(MainWindow* window, const QString& path, std::function<vo
         whenSettled(b, [b, failed] {
             b->monitor.stop();
             printPhase("open", b->monitor,
-                       QStringLiteral("all jobs done in %1 s").arg(static_cast<double>(b->phase.nsecsElapsed()) / 1e9, 0, 'f', 2));
+                       QStringLiteral("all jobs done in %1 s")
+                           .arg(static_cast<double>(b->phase.nsecsElapsed()) / 1e9, 0, 'f', 2));
             if (!failed->isEmpty()) {
                 std::fprintf(stderr, "error: %s\n", qPrintable(*failed));
                 return b->done(1);

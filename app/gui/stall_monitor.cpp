@@ -23,7 +23,10 @@ void StallMonitor::start()
     m_timer.start();
 }
 
-void StallMonitor::stop() { m_timer.stop(); }
+void StallMonitor::stop()
+{
+    m_timer.stop();
+}
 
 void StallMonitor::tick()
 {

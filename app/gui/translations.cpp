@@ -30,9 +30,15 @@ QString normalised(const QString& language)
 
 } // namespace
 
-QStringList availableLanguages() { return {QStringLiteral("en"), QStringLiteral("ja")}; }
+QStringList availableLanguages()
+{
+    return {QStringLiteral("en"), QStringLiteral("ja")};
+}
 
-QString systemLanguage() { return languageOfLocale(QLocale::system()); }
+QString systemLanguage()
+{
+    return languageOfLocale(QLocale::system());
+}
 
 QString nativeLanguageName(const QString& language)
 {

@@ -2,12 +2,10 @@
 
 namespace mergelab::gui {
 
-TuneCommand::TuneCommand(const QString& text, TuneState before, TuneState after, Apply apply, int mergeId,
-                         int session)
+TuneCommand::TuneCommand(const QString& text, TuneState before, TuneState after, Apply apply, int mergeId, int session)
     : QUndoCommand(text), m_before(std::move(before)), m_after(std::move(after)), m_apply(std::move(apply)),
       m_mergeId(mergeId), m_session(session)
-{
-}
+{}
 
 bool TuneCommand::mergeWith(const QUndoCommand* other)
 {

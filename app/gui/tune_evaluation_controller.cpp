@@ -35,13 +35,15 @@ void TuneEvaluationController::load(const ModelSet& set)
 {
     const QString title =
         QCoreApplication::translate("mergelab::gui::TunePage", "Tune: load %1").arg(QString::fromStdString(set.name));
-    m_jobs->start<TuneSetup>(title, kSetupChannel, tuneSetupWork(set), this, [this](const JobOutcome<TuneSetup>& outcome) {
-        if (outcome.ok())
-            m_setup = *outcome.result;
-        // The page asks for the first evaluation in here, so the runner never goes idle in between.
-        Q_EMIT setupEnded(outcome.status, outcome.message);
-        Q_EMIT activityChanged();
-    });
+    m_jobs->start<TuneSetup>(title, kSetupChannel, tuneSetupWork(set), this,
+                             [this](const JobOutcome<TuneSetup>& outcome) {
+                                 if (outcome.ok())
+                                     m_setup = *outcome.result;
+                                 // The page asks for the first evaluation in here, so the runner never goes idle in
+                                 // between.
+                                 Q_EMIT setupEnded(outcome.status, outcome.message);
+                                 Q_EMIT activityChanged();
+                             });
     Q_EMIT activityChanged();
 }
 

@@ -13,24 +13,25 @@ const QColor kInvalid(0xff, 0xd6, 0xd6);
 }
 // The texts here were the Tune page's and keep its translation context (translations/*.ts).
 
-TuneOverrideModel::TuneOverrideModel(Check check, QObject* parent) : QAbstractTableModel(parent), m_check(std::move(check))
-{
-}
+TuneOverrideModel::TuneOverrideModel(Check check, QObject* parent)
+    : QAbstractTableModel(parent), m_check(std::move(check))
+{}
 
 void TuneOverrideModel::setOverrides(const std::vector<TuneOverride>& overrides)
 {
     std::vector<Row> rows;
     for (const TuneOverride& o : overrides)
-        rows.push_back({QString::fromStdString(o.filter), QString::fromStdString(o.param), QString::number(o.value, 'g', 6),
-                        QString()});
+        rows.push_back({QString::fromStdString(o.filter), QString::fromStdString(o.param),
+                        QString::number(o.value, 'g', 6), QString()});
     // Rows added or removed at the end (the Add button, undo) keep the others, so a view keeps its
     // current row; any other change of the row count starts the table over.
     const int before = rowCount();
     const int after = static_cast<int>(rows.size());
     const int kept = std::min(before, after);
-    const bool prefixKept = std::equal(rows.begin(), rows.begin() + kept, m_rows.begin(), [](const Row& a, const Row& b) {
-        return a.filter == b.filter && a.param == b.param && a.value == b.value;
-    });
+    const bool prefixKept =
+        std::equal(rows.begin(), rows.begin() + kept, m_rows.begin(), [](const Row& a, const Row& b) {
+            return a.filter == b.filter && a.param == b.param && a.value == b.value;
+        });
     if (before != after && !prefixKept) {
         beginResetModel();
         m_rows = std::move(rows);
@@ -57,7 +58,10 @@ int TuneOverrideModel::rowCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
 }
 
-int TuneOverrideModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int TuneOverrideModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant TuneOverrideModel::data(const QModelIndex& index, int role) const
 {
@@ -84,8 +88,9 @@ bool TuneOverrideModel::setData(const QModelIndex& index, const QVariant& value,
     if (!index.isValid() || role != Qt::EditRole || index.row() >= rowCount() || index.column() >= ColumnCount)
         return false;
     Row& edited = m_rows[static_cast<std::size_t>(index.row())];
-    (index.column() == FilterColumn ? edited.filter : index.column() == ParamColumn ? edited.param : edited.value) =
-        value.toString();
+    (index.column() == FilterColumn  ? edited.filter
+     : index.column() == ParamColumn ? edited.param
+                                     : edited.value) = value.toString();
     // Every row is checked again: the overrides go out together or not at all.
     std::vector<TuneOverride> overrides;
     QString firstProblem;
@@ -95,9 +100,10 @@ bool TuneOverrideModel::setData(const QModelIndex& index, const QVariant& value,
         TuneOverride o{row.filter.toStdString(), row.param.trimmed().toStdString(), 0};
         bool ok = false;
         o.value = row.value.toDouble(&ok);
-        row.problem = ok ? m_check(o)
-                         : QCoreApplication::translate("mergelab::gui::TunePage", "override value \"%1\" is not a number")
-                               .arg(row.value);
+        row.problem =
+            ok ? m_check(o)
+               : QCoreApplication::translate("mergelab::gui::TunePage", "override value \"%1\" is not a number")
+                     .arg(row.value);
         if (!row.problem.isEmpty()) {
             m_invalid.insert(r);
             if (firstProblem.isEmpty())

@@ -42,7 +42,10 @@ const QColor kPretrainedColor(0x9e, 0x9e, 0x9e);
 const QColor kFineTunedColor(0x74, 0xa9, 0xcf);
 const QColor kMergedColor(0xe6, 0x61, 0x01);
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 
 void setSpin(QDoubleSpinBox* spin, QSlider* slider, double value)
 {
@@ -196,7 +199,8 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
     m_bars->setBars(tr("Accuracy per task"), tr("accuracy (%)"), {}, {});
     m_bars->setMinimumHeight(260); // room for the rotated "accuracy (%)" axis title
     auto* lower = new QSplitter(Qt::Horizontal, vertical);
-    m_sweeps = new TuneSweepPanel(m_jobs, [this] { return m_state; }, lower);
+    m_sweeps = new TuneSweepPanel(
+        m_jobs, [this] { return m_state; }, lower);
     auto* historyBox = new QGroupBox(tr("History"), lower);
     auto* historyLayout = new QVBoxLayout(historyBox);
     m_history = new QUndoView(m_undo, historyBox);
@@ -239,11 +243,12 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
     connect(m_lambdaSlider, &QSlider::sliderPressed, this, [this] { ++m_dragSession; });
     connect(m_perTaskModel, &TunePerTaskModel::valueEdited, this, &TunePage::onPerTaskValue);
     connect(m_perTaskModel, &TunePerTaskModel::marked, this, &TunePage::onMarked);
-    connect(m_overrideModel, &TuneOverrideModel::overridesEdited, this, [this](const std::vector<TuneOverride>& overrides) {
-        TuneState next = m_state;
-        next.overrides = overrides;
-        commit(next, tr("Edit overrides"));
-    });
+    connect(m_overrideModel, &TuneOverrideModel::overridesEdited, this,
+            [this](const std::vector<TuneOverride>& overrides) {
+                TuneState next = m_state;
+                next.overrides = overrides;
+                commit(next, tr("Edit overrides"));
+            });
     connect(m_overrideModel, &TuneOverrideModel::marked, this, &TunePage::onMarked);
     connect(addOverride, &QPushButton::clicked, this, [this] {
         if (m_state.global.empty())
@@ -283,7 +288,8 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
 
 QSlider* TunePage::coefficientSlider(int task) const
 {
-    return task >= 0 && task < static_cast<int>(m_rows.size()) ? m_rows[static_cast<std::size_t>(task)].slider : nullptr;
+    return task >= 0 && task < static_cast<int>(m_rows.size()) ? m_rows[static_cast<std::size_t>(task)].slider
+                                                               : nullptr;
 }
 
 QDoubleSpinBox* TunePage::coefficientSpinBox(int task) const
@@ -312,8 +318,8 @@ void TunePage::setProject(const ProjectSummary& project)
 
     m_parameters->setMethods(liveMethods(models));
     const QStringList methods = m_parameters->methods();
-    const std::string start = methods.contains(QStringLiteral("task_arithmetic")) ? "task_arithmetic"
-                                                                                   : methods.value(0).toStdString();
+    const std::string start =
+        methods.contains(QStringLiteral("task_arithmetic")) ? "task_arithmetic" : methods.value(0).toStdString();
     TuneState initial = stateForMethod(start, models);
     // Task arithmetic's usual starting point (PAPERS.md): every task at 1, λ = 0.3.
     if (initial.method == "task_arithmetic")
@@ -341,7 +347,10 @@ std::optional<Recipe> TunePage::currentRecipe() const
     return recipeFor(m_state, m_project.set);
 }
 
-bool TunePage::busy() const { return m_evaluation->busy() || m_sweeps->running(); }
+bool TunePage::busy() const
+{
+    return m_evaluation->busy() || m_sweeps->running();
+}
 
 void TunePage::checkSettled()
 {
@@ -375,7 +384,8 @@ void TunePage::buildCoefficientRows()
         grid->addWidget(row.label, i, 0);
         grid->addWidget(row.slider, i, 1);
         grid->addWidget(row.spin, i, 2);
-        connect(row.slider, &QSlider::valueChanged, this, [this, i](int v) { onCoefficient(i, v / kSliderScale, true); });
+        connect(row.slider, &QSlider::valueChanged, this,
+                [this, i](int v) { onCoefficient(i, v / kSliderScale, true); });
         connect(row.slider, &QSlider::sliderPressed, this, [this] { ++m_dragSession; });
         connect(row.spin, &QDoubleSpinBox::valueChanged, this, [this, i](double v) { onCoefficient(i, v, false); });
         m_rows.push_back(row);
@@ -433,10 +443,14 @@ void TunePage::commit(const TuneState& next, const QString& text, int mergeId, i
         syncEditors(); // e.g. an invalid edit was corrected back to the current value: nothing to evaluate
         return;
     }
-    m_undo->push(new TuneCommand(text, m_state, next, [this](const TuneState& s) { setState(s); }, mergeId, session));
+    m_undo->push(new TuneCommand(
+        text, m_state, next, [this](const TuneState& s) { setState(s); }, mergeId, session));
 }
 
-void TunePage::applyState(const TuneState& state, const QString& text) { commit(state, text); }
+void TunePage::applyState(const TuneState& state, const QString& text)
+{
+    commit(state, text);
+}
 
 bool TunePage::setMethod(const QString& name)
 {
@@ -467,8 +481,10 @@ void TunePage::onCoefficient(int task, double value, bool fromSlider)
     TuneState next = m_state;
     next.perModel[static_cast<std::size_t>(task)]["weight"] = value;
     const bool dragging = fromSlider && row.slider->isSliderDown();
-    commit(next, tr("%1 weight = %2").arg(qs(m_project.set.models[static_cast<std::size_t>(task)].name)).arg(value, 0, 'f', 2),
-           kCoefficientMergeId + task, dragging ? m_dragSession : -1);
+    commit(
+        next,
+        tr("%1 weight = %2").arg(qs(m_project.set.models[static_cast<std::size_t>(task)].name)).arg(value, 0, 'f', 2),
+        kCoefficientMergeId + task, dragging ? m_dragSession : -1);
 }
 
 void TunePage::onLambda(double value, bool fromSlider)
@@ -513,8 +529,9 @@ void TunePage::onPerTaskValue(int row, const std::string& param, double value)
         return;
     TuneState next = m_state;
     next.perModel[static_cast<std::size_t>(row)][param] = value;
-    commit(next, tr("%1 of %2 = %3").arg(qs(param), qs(m_project.set.models[static_cast<std::size_t>(row)].name),
-                                         formatParam(*def, value)));
+    commit(next,
+           tr("%1 of %2 = %3")
+               .arg(qs(param), qs(m_project.set.models[static_cast<std::size_t>(row)].name), formatParam(*def, value)));
 }
 
 void TunePage::requestEvaluation()
@@ -540,7 +557,8 @@ void TunePage::onSetupEnded(Status status, const QString& message)
     for (std::size_t i = 0; i < m_project.set.models.size(); ++i)
         names << qs(m_project.set.models[i].name);
     for (std::size_t t = 0; t < setup.pretrained.tasks.size(); ++t)
-        colors.insert(qs(setup.pretrained.tasks[t].name), taskColor(setup.pretrained.tasks[t].name, static_cast<int>(t)));
+        colors.insert(qs(setup.pretrained.tasks[t].name),
+                      taskColor(setup.pretrained.tasks[t].name, static_cast<int>(t)));
     m_sweeps->setSetup(setup, names, colors);
     requestEvaluation(); // inside the setup job's callback, so the runner never goes idle in between
 }
@@ -603,9 +621,8 @@ void TunePage::drawMerged(const TuneOutcome& outcome)
     const QString label = outcome.full ? tr("merged (full validation)")
                                        : tr("merged (%1 samples/task)").arg(m_evaluation->setup().quickSamples);
     m_bars->setValues(2, merged, label);
-    m_bars->setTitle(tr("Accuracy per task: %1 merged, average %2%")
-                         .arg(qs(m_state.method))
-                         .arg(merged.back(), 0, 'f', 1));
+    m_bars->setTitle(
+        tr("Accuracy per task: %1 merged, average %2%").arg(qs(m_state.method)).arg(merged.back(), 0, 'f', 1));
     showStatus(outcome.full ? tr("Full validation split: %1 ms.").arg(outcome.seconds * 1000.0, 0, 'f', 0)
                             : tr("Quick result; refining on the full validation split…"));
 }

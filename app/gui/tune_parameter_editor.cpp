@@ -15,7 +15,10 @@ namespace {
 constexpr int kGlobalMergeId = 1000; // + editor order
 const QColor kInvalid(0xff, 0xd6, 0xd6);
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
+QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 } // namespace
 
 // The texts here were the Tune page's and keep its translation context (translations/*.ts).
@@ -130,7 +133,8 @@ void TuneParameterEditor::onEdited(const QString& name)
             m_invalid.remove(name);
         else
             m_invalid.insert(name);
-        editor->setStyleSheet(problem.isEmpty() ? QString() : QStringLiteral("background-color: %1;").arg(kInvalid.name()));
+        editor->setStyleSheet(problem.isEmpty() ? QString()
+                                                : QStringLiteral("background-color: %1;").arg(kInvalid.name()));
         editor->setToolTip(problem.isEmpty() ? qs(def->help) : problem);
         Q_EMIT marked(problem);
         if (!parsed)

@@ -110,8 +110,9 @@ QVariant TunePerTaskModel::headerData(int section, Qt::Orientation orientation, 
     if (role != Qt::DisplayRole)
         return {};
     if (orientation == Qt::Horizontal)
-        return section >= 0 && section < columnCount() ? QString::fromStdString(m_params[static_cast<std::size_t>(section)].name)
-                                                       : QVariant();
+        return section >= 0 && section < columnCount()
+                   ? QString::fromStdString(m_params[static_cast<std::size_t>(section)].name)
+                   : QVariant();
     return section >= 0 && section < rowCount() ? m_modelNames.at(section) : QVariant();
 }
 

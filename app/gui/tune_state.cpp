@@ -10,7 +10,10 @@
 namespace mergelab::gui {
 
 namespace {
-QString tr(const char* text) { return QCoreApplication::translate("mergelab::gui::TunePage", text); }
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("mergelab::gui::TunePage", text);
+}
 } // namespace
 
 std::vector<const MergeMethod*> liveMethods(int modelCount)
@@ -91,7 +94,8 @@ std::optional<double> parseParam(const ParamDef& def, const QString& text, QStri
     } else {
         v = t.toDouble(&ok);
     }
-    QString why = ok ? paramProblem(def, v) : tr("%1: \"%2\" is not a number").arg(QString::fromStdString(def.name), text);
+    QString why =
+        ok ? paramProblem(def, v) : tr("%1: \"%2\" is not a number").arg(QString::fromStdString(def.name), text);
     if (problem)
         *problem = why;
     if (!why.isEmpty())
@@ -126,7 +130,8 @@ QString stateProblem(const TuneState& state)
         const std::optional<ParamDef> def = findParam(*method, o.param);
         if (!def)
             return tr("override \"%1\": %2 has no parameter \"%3\"")
-                .arg(QString::fromStdString(o.filter), QString::fromStdString(state.method), QString::fromStdString(o.param));
+                .arg(QString::fromStdString(o.filter), QString::fromStdString(state.method),
+                     QString::fromStdString(o.param));
         if (def->perModel)
             return tr("override \"%1\": %2 is set per task; overrides take global parameters")
                 .arg(QString::fromStdString(o.filter), QString::fromStdString(o.param));
@@ -135,7 +140,8 @@ QString stateProblem(const TuneState& state)
         try {
             ParamSetting::makeCondition(o.filter, ParamSetting(0.0), "filter");
         } catch (const Error& e) {
-            return tr("override filter \"%1\": %2").arg(QString::fromStdString(o.filter), QString::fromStdString(e.what()));
+            return tr("override filter \"%1\": %2")
+                .arg(QString::fromStdString(o.filter), QString::fromStdString(e.what()));
         }
     }
     try {

@@ -33,7 +33,10 @@ QDoubleSpinBox* valueBox(QWidget* parent, double value, const QString& name)
     return box;
 }
 
-QString axisLabel(double v) { return QString::number(v, 'g', 3); }
+QString axisLabel(double v)
+{
+    return QString::number(v, 'g', 3);
+}
 
 } // namespace
 
@@ -124,8 +127,9 @@ TuneSweepPanel::TuneSweepPanel(GuiJobRunner* jobs, StateGetter currentState, QWi
         m_to->setValue(1.0);
         m_step->setValue(0.1);
     });
-    connect(m_runLine, &QPushButton::clicked, this,
-            [this] { startSweep(m_parameter->currentData().toString(), m_from->value(), m_to->value(), m_step->value()); });
+    connect(m_runLine, &QPushButton::clicked, this, [this] {
+        startSweep(m_parameter->currentData().toString(), m_from->value(), m_to->value(), m_step->value());
+    });
     connect(m_runGrid, &QPushButton::clicked, this, [this] {
         startGrid(m_gridA->currentIndex(), m_gridB->currentIndex(), m_gridFrom->value(), m_gridTo->value(),
                   m_gridSteps->value());
@@ -206,7 +210,8 @@ TuneState TuneSweepPanel::withValue(TuneState state, const QString& key, double 
 
 TuneState TuneSweepPanel::pointState(int index) const
 {
-    return index >= 0 && index < static_cast<int>(m_points.size()) ? m_points[static_cast<std::size_t>(index)] : m_origin;
+    return index >= 0 && index < static_cast<int>(m_points.size()) ? m_points[static_cast<std::size_t>(index)]
+                                                                   : m_origin;
 }
 
 bool TuneSweepPanel::startSweep(const QString& key, double from, double to, double step)
@@ -279,7 +284,10 @@ void TuneSweepPanel::stop()
     setRunning(false);
 }
 
-bool TuneSweepPanel::running() const { return m_jobs->currentJob(kSweepChannel) != 0; }
+bool TuneSweepPanel::running() const
+{
+    return m_jobs->currentJob(kSweepChannel) != 0;
+}
 
 void TuneSweepPanel::setRunning(bool running)
 {
@@ -335,8 +343,9 @@ void TuneSweepPanel::redraw()
             lines << average;
         }
         const QString name = m_parameter->itemText(std::max(0, m_parameter->findData(m_key)));
-        m_lines->setLines(tr("Accuracy while sweeping %1 (%2 of %3 points)").arg(name).arg(m_done.size()).arg(m_points.size()),
-                          name, tr("accuracy (%)"), lines);
+        m_lines->setLines(
+            tr("Accuracy while sweeping %1 (%2 of %3 points)").arg(name).arg(m_done.size()).arg(m_points.size()), name,
+            tr("accuracy (%)"), lines);
         return;
     }
     if (m_mode == Mode::Grid) {

@@ -71,12 +71,12 @@ private:
     QHash<QString, QColor> m_taskColors;
 
     Mode m_mode = Mode::None;
-    TuneState m_origin;               // the state the sweep varies
-    QString m_key;                    // 1-D parameter
-    int m_taskA = 0, m_taskB = 1;     // 2-D tasks
-    std::vector<double> m_axis;       // 1-D x values / 2-D values per axis
-    std::vector<TuneState> m_points;  // run order
-    std::vector<EvalResult> m_done;   // results so far, in run order
+    TuneState m_origin;              // the state the sweep varies
+    QString m_key;                   // 1-D parameter
+    int m_taskA = 0, m_taskB = 1;    // 2-D tasks
+    std::vector<double> m_axis;      // 1-D x values / 2-D values per axis
+    std::vector<TuneState> m_points; // run order
+    std::vector<EvalResult> m_done;  // results so far, in run order
 
     QComboBox* m_parameter;
     QDoubleSpinBox* m_from;

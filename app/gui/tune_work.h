@@ -23,7 +23,7 @@ struct FullValidation;
 // a full-validation evaluator, and the reference accuracies (on the full validation split).
 struct TuneSetup {
     std::shared_ptr<MergeTuner> tuner;
-    ModelSet set;                      // the project: paths of the recipes the page merges
+    ModelSet set; // the project: paths of the recipes the page merges
     std::shared_ptr<FullValidation> full;
     EvalResult pretrained;
     std::vector<EvalResult> finetuned; // one per fine-tuned model, in project order
@@ -34,8 +34,8 @@ struct TuneSetup {
 // One evaluation of a TuneState.
 struct TuneOutcome {
     EvalResult result;
-    bool full = false;   // full validation split (refinement) or the quick subset
-    double seconds = 0;  // merge + evaluation, on the worker
+    bool full = false;  // full validation split (refinement) or the quick subset
+    double seconds = 0; // merge + evaluation, on the worker
 };
 
 // Loads the project for tuning: MergeTuner with `quickSamples` validation samples per task, the

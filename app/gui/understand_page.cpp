@@ -110,17 +110,17 @@ void UnderstandPage::analyze(const ModelSet& set)
                           .arg(set.models.size())
                           .arg(QString::fromStdString(set.base.name)));
     m_analyze->setEnabled(false);
-    m_jobs->start<AnalysisReport>(tr("Analysing %1").arg(QString::fromStdString(set.name)), QStringLiteral("analysis"),
-                                  analysisWork(set), this, [this](const JobOutcome<AnalysisReport>& outcome) {
-                                      m_analyze->setEnabled(true);
-                                      if (outcome.ok()) {
-                                          setReport(*outcome.result);
-                                          Q_EMIT analysisFinished();
-                                      } else {
-                                          m_status->setText(outcome.status == Status::Cancelled ? tr("Analysis cancelled.")
-                                                                                                : outcome.message);
-                                      }
-                                  });
+    m_jobs->start<AnalysisReport>(
+        tr("Analysing %1").arg(QString::fromStdString(set.name)), QStringLiteral("analysis"), analysisWork(set), this,
+        [this](const JobOutcome<AnalysisReport>& outcome) {
+            m_analyze->setEnabled(true);
+            if (outcome.ok()) {
+                setReport(*outcome.result);
+                Q_EMIT analysisFinished();
+            } else {
+                m_status->setText(outcome.status == Status::Cancelled ? tr("Analysis cancelled.") : outcome.message);
+            }
+        });
 }
 
 void UnderstandPage::setReport(const AnalysisReport& report)
@@ -141,9 +141,10 @@ void UnderstandPage::setReport(const AnalysisReport& report)
     auto* all = new QListWidgetItem(tr("All layers"), m_layers);
     all->setData(Qt::UserRole, kGlobal);
     for (const LayerReport& layer : report.layers) {
-        auto* item = new QListWidgetItem(layer.layer < 0 ? tr("Outside layers (%1 tensors)").arg(layer.tensorCount)
-                                                         : tr("Layer %1 (%2 tensors)").arg(layer.layer).arg(layer.tensorCount),
-                                         m_layers);
+        auto* item =
+            new QListWidgetItem(layer.layer < 0 ? tr("Outside layers (%1 tensors)").arg(layer.tensorCount)
+                                                : tr("Layer %1 (%2 tensors)").arg(layer.layer).arg(layer.tensorCount),
+                                m_layers);
         item->setData(Qt::UserRole, layer.layer);
     }
     updateCharts();
@@ -176,8 +177,8 @@ void UnderstandPage::showLayer(int listRow)
             stats = &l.stats;
     const QStringList names = modelNames(m_report);
     m_heatmap->setTitle(layer == kGlobal ? tr("Task-vector cosine similarity, all layers")
-                                         : layer < 0 ? tr("Task-vector cosine similarity, outside layers")
-                                                     : tr("Task-vector cosine similarity, layer %1").arg(layer));
+                        : layer < 0      ? tr("Task-vector cosine similarity, outside layers")
+                                         : tr("Task-vector cosine similarity, layer %1").arg(layer));
     m_heatmap->setMatrix(stats->cosine, names, names);
 }
 
@@ -213,7 +214,8 @@ void UnderstandPage::updateCharts()
         const double width = h.bins > 0 ? 2.0 * h.range / h.bins : 0.0;
         for (int b = 0; b < h.bins && b < static_cast<int>(counts.size()); ++b)
             line.points << QPointF(-h.range + (b + 0.5) * width,
-                                   total > 0 ? 100.0 * static_cast<double>(counts[static_cast<std::size_t>(b)]) / total : 0.0);
+                                   total > 0 ? 100.0 * static_cast<double>(counts[static_cast<std::size_t>(b)]) / total
+                                             : 0.0);
         distributions << line;
     }
     m_distribution->setLines(tr("Task-vector value distribution"), tr("τ value (θi − θ0)"), tr("coordinates (%)"),

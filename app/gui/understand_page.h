@@ -12,7 +12,7 @@ class QPushButton;
 namespace mergelab::widgets {
 class HeatmapWidget;
 class LineChartView;
-}
+} // namespace mergelab::widgets
 
 namespace mergelab::gui {
 

@@ -24,9 +24,9 @@ struct TaskVectorStats {
     // conflictRate = conflictCount / overlapCount, where overlapCount counts coordinates with at
     // least two nonzero trimmed entries and conflictCount those among them with both signs.
     double conflictRate = 0.0;
-    Matrix conflictPairwise; // per pair: opposite signs / both nonzero after trimming; diagonal 0
-    Matrix jaccard;          // per pair: |Mi ∩ Mj| / |Mi ∪ Mj| of the trimmed nonzero masks; diagonal 1
-    double meanCosine = 0.0; // Model Stock: mean of cos(τi, τj) over pairs i < j
+    Matrix conflictPairwise;  // per pair: opposite signs / both nonzero after trimming; diagonal 0
+    Matrix jaccard;           // per pair: |Mi ∩ Mj| / |Mi ∪ Mj| of the trimmed nonzero masks; diagonal 1
+    double meanCosine = 0.0;  // Model Stock: mean of cos(τi, τj) over pairs i < j
     double modelStockT = 0.0; // Model Stock interpolation factor t = T·cos / (1 + (T − 1)·cos)
 
     // Raw counts behind the rates (so layers and files can be re-aggregated exactly).

@@ -19,24 +19,48 @@ namespace {
 template <typename T>
 const H5::PredType& typeOf();
 template <>
-const H5::PredType& typeOf<double>() { return H5::PredType::IEEE_F64LE; }
+const H5::PredType& typeOf<double>()
+{
+    return H5::PredType::IEEE_F64LE;
+}
 template <>
-const H5::PredType& typeOf<int64_t>() { return H5::PredType::STD_I64LE; }
+const H5::PredType& typeOf<int64_t>()
+{
+    return H5::PredType::STD_I64LE;
+}
 template <>
-const H5::PredType& typeOf<uint64_t>() { return H5::PredType::STD_U64LE; }
+const H5::PredType& typeOf<uint64_t>()
+{
+    return H5::PredType::STD_U64LE;
+}
 template <>
-const H5::PredType& typeOf<int32_t>() { return H5::PredType::STD_I32LE; }
+const H5::PredType& typeOf<int32_t>()
+{
+    return H5::PredType::STD_I32LE;
+}
 
 template <typename T>
 const H5::PredType& nativeOf();
 template <>
-const H5::PredType& nativeOf<double>() { return H5::PredType::NATIVE_DOUBLE; }
+const H5::PredType& nativeOf<double>()
+{
+    return H5::PredType::NATIVE_DOUBLE;
+}
 template <>
-const H5::PredType& nativeOf<int64_t>() { return H5::PredType::NATIVE_INT64; }
+const H5::PredType& nativeOf<int64_t>()
+{
+    return H5::PredType::NATIVE_INT64;
+}
 template <>
-const H5::PredType& nativeOf<uint64_t>() { return H5::PredType::NATIVE_UINT64; }
+const H5::PredType& nativeOf<uint64_t>()
+{
+    return H5::PredType::NATIVE_UINT64;
+}
 template <>
-const H5::PredType& nativeOf<int32_t>() { return H5::PredType::NATIVE_INT32; }
+const H5::PredType& nativeOf<int32_t>()
+{
+    return H5::PredType::NATIVE_INT32;
+}
 
 template <typename T>
 void writeArray(H5::Group& group, const std::string& name, const std::vector<hsize_t>& dims, const std::vector<T>& data)

@@ -69,8 +69,8 @@ std::string formatAnalysisSummary(const AnalysisReport& report, int maxLayers, i
     out << "Model Stock: mean pairwise cosine " << num(g.meanCosine) << ", t = " << num(g.modelStockT) << "\n\n";
 
     if (!report.layers.empty()) {
-        out << "Per layer" << pad("", 1) << "\n" << pad("layer", 6) << " " << pad("tensors", 8) << " "
-            << pad("mean cos", 9) << " " << pad("conflict", 9);
+        out << "Per layer" << pad("", 1) << "\n"
+            << pad("layer", 6) << " " << pad("tensors", 8) << " " << pad("mean cos", 9) << " " << pad("conflict", 9);
         for (const std::string& n : report.models)
             out << " " << pad(("|" + n).substr(0, 10) + "|", 12);
         out << "\n";
@@ -80,8 +80,9 @@ std::string formatAnalysisSummary(const AnalysisReport& report, int maxLayers, i
                 out << "... " << report.layers.size() - maxLayers << " more layers\n";
                 break;
             }
-            out << pad(l.layer < 0 ? "other" : std::to_string(l.layer), 6) << " " << pad(std::to_string(l.tensorCount), 8)
-                << " " << pad(num(l.stats.meanCosine), 9) << " " << pad(num(l.stats.conflictRate), 9);
+            out << pad(l.layer < 0 ? "other" : std::to_string(l.layer), 6) << " "
+                << pad(std::to_string(l.tensorCount), 8) << " " << pad(num(l.stats.meanCosine), 9) << " "
+                << pad(num(l.stats.conflictRate), 9);
             for (double n : l.stats.norms)
                 out << " " << pad(num(n, "%.5g"), 12);
             out << "\n";

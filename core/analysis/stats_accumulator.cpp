@@ -16,13 +16,10 @@ double ratio(double num, double den)
 } // namespace
 
 StatsAccumulator::StatsAccumulator(int modelCount)
-    : gram(static_cast<std::size_t>(modelCount) * modelCount, 0.0),
-      maskCounts(static_cast<std::size_t>(modelCount), 0),
+    : gram(static_cast<std::size_t>(modelCount) * modelCount, 0.0), maskCounts(static_cast<std::size_t>(modelCount), 0),
       intersections(static_cast<std::size_t>(modelCount) * modelCount, 0),
-      disagreements(static_cast<std::size_t>(modelCount) * modelCount, 0),
-      m_models(modelCount)
-{
-}
+      disagreements(static_cast<std::size_t>(modelCount) * modelCount, 0), m_models(modelCount)
+{}
 
 void StatsAccumulator::addSignPattern(uint32_t pos, uint32_t neg)
 {

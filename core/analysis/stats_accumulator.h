@@ -16,10 +16,10 @@ public:
     int modelCount() const { return m_models; }
 
     int64_t numel = 0;
-    double baseSquares = 0.0;       // Σ θ0²
-    std::vector<double> gram;       // T x T, Σ τi·τj (row-major, symmetric)
-    uint64_t overlapCount = 0;      // coordinates with >= 2 nonzero trimmed entries
-    uint64_t conflictCount = 0;     // ... whose nonzero trimmed entries have both signs
+    double baseSquares = 0.0;            // Σ θ0²
+    std::vector<double> gram;            // T x T, Σ τi·τj (row-major, symmetric)
+    uint64_t overlapCount = 0;           // coordinates with >= 2 nonzero trimmed entries
+    uint64_t conflictCount = 0;          // ... whose nonzero trimmed entries have both signs
     std::vector<uint64_t> maskCounts;    // T: nonzero trimmed entries of τi
     std::vector<uint64_t> intersections; // T x T: both τi and τj nonzero after trimming
     std::vector<uint64_t> disagreements; // T x T: both nonzero with opposite signs

@@ -114,8 +114,8 @@ AnalysisReport analyzeTaskVectors(const Checkpoint& base, const std::vector<cons
 {
     validate(models, names, options);
     const int T = static_cast<int>(models.size());
-    const LayerIndexParser layers = options.layerPatterns.empty() ? LayerIndexParser()
-                                                                   : LayerIndexParser(options.layerPatterns);
+    const LayerIndexParser layers =
+        options.layerPatterns.empty() ? LayerIndexParser() : LayerIndexParser(options.layerPatterns);
 
     AnalysisReport report;
     report.models = names;
@@ -148,8 +148,8 @@ AnalysisReport analyzeTaskVectors(const Checkpoint& base, const std::vector<cons
         report.skipped.push_back({name, "not in base (only in " + joinNames(notInBase[name]) + ")"});
 
     // Work: `threads` workers pull tensors in file order, so reads stay roughly sequential.
-    const int threads = std::clamp(
-        options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
+    const int threads =
+        std::clamp(options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency()), 1, 4);
     const int workerCount = std::max(1, std::min<int>(threads, static_cast<int>(plan.size())));
     std::vector<StatsAccumulator> perTensor(plan.size(), StatsAccumulator(T));
     std::vector<Worker> workers(static_cast<std::size_t>(workerCount));
@@ -163,21 +163,24 @@ AnalysisReport analyzeTaskVectors(const Checkpoint& base, const std::vector<cons
     ParallelOptions pool;
     pool.workers = workerCount;
     try {
-        parallelFor(plan.size(), [&](std::size_t index, int w) {
-            Worker& worker = workers[static_cast<std::size_t>(w)];
-            const TensorInfo& info = *plan[index].info;
-            TensorData baseData = base.read(info.name);
-            std::vector<TensorData> modelData;
-            modelData.reserve(models.size());
-            for (const Checkpoint* m : models)
-                modelData.push_back(m->read(info.name));
-            accumulateTensor(baseData, modelData, kernel, worker.workspace, perTensor[index], worker.histograms);
-            // Memory stays bounded by the tensors in flight, not by model size.
-            releaseInputPages(baseData);
-            for (const TensorData& d : modelData)
-                releaseInputPages(d);
-            progress.update(static_cast<double>(done.fetch_add(1) + 1), total, info.name);
-        }, cancel, pool);
+        parallelFor(
+            plan.size(),
+            [&](std::size_t index, int w) {
+                Worker& worker = workers[static_cast<std::size_t>(w)];
+                const TensorInfo& info = *plan[index].info;
+                TensorData baseData = base.read(info.name);
+                std::vector<TensorData> modelData;
+                modelData.reserve(models.size());
+                for (const Checkpoint* m : models)
+                    modelData.push_back(m->read(info.name));
+                accumulateTensor(baseData, modelData, kernel, worker.workspace, perTensor[index], worker.histograms);
+                // Memory stays bounded by the tensors in flight, not by model size.
+                releaseInputPages(baseData);
+                for (const TensorData& d : modelData)
+                    releaseInputPages(d);
+                progress.update(static_cast<double>(done.fetch_add(1) + 1), total, info.name);
+            },
+            cancel, pool);
     } catch (const Error&) {
         throw;
     } catch (const std::bad_alloc&) {
@@ -222,16 +225,15 @@ AnalysisJob::AnalysisJob(std::string basePath, std::vector<std::string> modelPat
                          AnalysisOptions options)
     : m_basePath(std::move(basePath)), m_modelPaths(std::move(modelPaths)), m_names(std::move(names)),
       m_options(std::move(options))
-{
-}
+{}
 
 void AnalysisJob::run(Progress& progress, const CancelToken& cancel)
 {
     if (m_names.empty())
         m_names = defaultModelNames(m_modelPaths);
     if (m_names.size() != m_modelPaths.size())
-        throw InputError("got " + std::to_string(m_names.size()) + " names for " +
-                         std::to_string(m_modelPaths.size()) + " models");
+        throw InputError("got " + std::to_string(m_names.size()) + " names for " + std::to_string(m_modelPaths.size()) +
+                         " models");
     progress.update(0, 1, "opening checkpoints");
     std::unique_ptr<Checkpoint> base = Checkpoint::open(m_basePath);
     std::vector<std::unique_ptr<Checkpoint>> models;

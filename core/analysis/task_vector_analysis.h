@@ -13,10 +13,10 @@ class Checkpoint;
 
 // What the analysis computes and how.
 struct AnalysisOptions {
-    double density = 0.2;             // TIES trim: share of top magnitudes kept per tensor, in (0, 1]
-    int bins = 64;                    // value histogram bins
-    double histogramQuantile = 0.999; // histogram range = max over models of this quantile of |τi|
-    int threads = 0;                  // tensors in flight; 0: one per core (at most 4)
+    double density = 0.2;                   // TIES trim: share of top magnitudes kept per tensor, in (0, 1]
+    int bins = 64;                          // value histogram bins
+    double histogramQuantile = 0.999;       // histogram range = max over models of this quantile of |τi|
+    int threads = 0;                        // tensors in flight; 0: one per core (at most 4)
     std::vector<std::string> layerPatterns; // LayerIndexParser patterns; empty: its defaults
     int64_t exactSelectionMaxNumel = 4096;  // trim threshold by nth_element up to this size, radix select above
 };

@@ -62,7 +62,8 @@ inline void loadBlock(const TensorData& data, int64_t start, int64_t count, doub
         return;
     }
     default:
-        throw InputError({}, data.info().name, std::string("not a floating tensor (") + dtypeName(data.info().dtype) + ")");
+        throw InputError({}, data.info().name,
+                         std::string("not a floating tensor (") + dtypeName(data.info().dtype) + ")");
     }
 }
 
@@ -85,7 +86,7 @@ inline double dot(const double* a, const double* b, int64_t n)
 // Loads the base block and the T task-vector blocks (τi = θi − θ0) into ws.blocks:
 // [0, kBlock) base, then kBlock per model.
 inline void loadTaskBlocks(const TensorData& base, const std::vector<TensorData>& models, int64_t start, int64_t count,
-                    double* blocks, int onlyModel = -1)
+                           double* blocks, int onlyModel = -1)
 {
     double* b = blocks;
     loadBlock(base, start, count, b);

@@ -10,15 +10,15 @@ namespace mergelab {
 
 // How one tensor's statistics are computed.
 struct KernelOptions {
-    double density = 0.2;               // share of top magnitudes kept per tensor when trimming
+    double density = 0.2;                  // share of top magnitudes kept per tensor when trimming
     int64_t exactSelectionMaxNumel = 4096; // up to this size: nth_element; above: radix select
 };
 
 // Scratch memory reused across tensors by one worker thread.
 struct KernelWorkspace {
-    std::vector<double> blocks;               // (T + 1) x block
-    std::vector<std::vector<uint32_t>> magnitudes; // small tensors: |τi| bits per model
-    std::vector<uint64_t> tensorHistogram;    // T x 65536, large tensors
+    std::vector<double> blocks;                            // (T + 1) x block
+    std::vector<std::vector<uint32_t>> magnitudes;         // small tensors: |τi| bits per model
+    std::vector<uint64_t> tensorHistogram;                 // T x 65536, large tensors
     std::vector<std::vector<uint32_t>> perModelCandidates; // large tensors: members of the threshold bucket
     std::vector<uint64_t> codeCounts;
 };

@@ -17,10 +17,9 @@ std::string joinMessage(const std::string& file, const std::string& tensor, cons
 } // namespace
 
 Error::Error(std::string file, std::string tensor, std::string what)
-    : std::runtime_error(joinMessage(file, tensor, what)), m_file(std::move(file)),
-      m_tensor(std::move(tensor)), m_detail(std::move(what))
-{
-}
+    : std::runtime_error(joinMessage(file, tensor, what)), m_file(std::move(file)), m_tensor(std::move(tensor)),
+      m_detail(std::move(what))
+{}
 
 std::string systemErrorText(int errnum)
 {

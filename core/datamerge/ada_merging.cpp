@@ -89,13 +89,16 @@ AdaMergingResult runAdaMerging(const DataMergeInputs& in, const AdaMergingOption
             batches.push_back(sampleRows(task.inputs, train.batchSize, rng));
         std::vector<std::vector<at::Tensor>> taskGrads(static_cast<std::size_t>(tasks));
         std::vector<double> taskLoss(static_cast<std::size_t>(tasks));
-        forEachTask(tasks, train.workers, [&](int64_t i) {
-            const auto t = static_cast<std::size_t>(i);
-            at::Tensor entropy = meanEntropy(in.tasks[t].head.logits(vitForward(in.config, merged, batches[t]))) /
-                                 static_cast<double>(tasks);
-            taskGrads[t] = torch::autograd::grad({entropy}, leaves, {}, false, false, true);
-            taskLoss[t] = entropy.item<double>();
-        }, cancel);
+        forEachTask(
+            tasks, train.workers,
+            [&](int64_t i) {
+                const auto t = static_cast<std::size_t>(i);
+                at::Tensor entropy = meanEntropy(in.tasks[t].head.logits(vitForward(in.config, merged, batches[t]))) /
+                                     static_cast<double>(tasks);
+                taskGrads[t] = torch::autograd::grad({entropy}, leaves, {}, false, false, true);
+                taskLoss[t] = entropy.item<double>();
+            },
+            cancel);
         double loss = 0;
         for (double l : taskLoss)
             loss += l;
@@ -127,8 +130,8 @@ AdaMergingResult runAdaMerging(const DataMergeInputs& in, const AdaMergingOption
         report.coefficients.assign(perTask.data_ptr<float>(), perTask.data_ptr<float>() + tasks);
         if (isValidationStep(train, step)) {
             const TensorMap current = mergeWith(in, names, taus, lambdas);
-            report.validation = taskAccuracies(
-                [&](const at::Tensor& x) { return vitForward(in.config, current, x); }, *train.validation, cancel);
+            report.validation = taskAccuracies([&](const at::Tensor& x) { return vitForward(in.config, current, x); },
+                                               *train.validation, cancel);
         }
         progress.log(label + formatStep(report));
         progress.update(static_cast<double>(step), static_cast<double>(train.steps), "AdaMerging");

@@ -7,8 +7,8 @@
 namespace mergelab {
 
 struct AdaMergingOptions {
-    bool layerWise = false;   // false: one λi per task; true: λi,p per task and backbone tensor
-    double initLambda = 0.3;  // prior λ of every coefficient
+    bool layerWise = false;  // false: one λi per task; true: λi,p per task and backbone tensor
+    double initLambda = 0.3; // prior λ of every coefficient
     TrainOptions train = makeTrainOptions(/*steps=*/100, /*learningRate=*/1e-3);
 };
 

@@ -20,9 +20,9 @@ void DataMergeInputs::validate() const
     if (finetuned.empty())
         throw InputError(source, {}, "a data-driven merge needs at least one fine-tuned model");
     if (tasks.size() != finetuned.size())
-        throw InputError(source, {}, "expected one task (head + data) per fine-tuned model, got " +
-                                         std::to_string(tasks.size()) + " tasks for " +
-                                         std::to_string(finetuned.size()) + " models");
+        throw InputError(source, {},
+                         "expected one task (head + data) per fine-tuned model, got " + std::to_string(tasks.size()) +
+                             " tasks for " + std::to_string(finetuned.size()) + " models");
     for (const std::string& name : vitParameterNames(config)) {
         auto b = base.find(name);
         if (b == base.end())
@@ -32,9 +32,10 @@ void DataMergeInputs::validate() const
             if (f == finetuned[i].end())
                 throw InputError(source, name, "missing from fine-tuned model " + std::to_string(i + 1));
             if (!f->second.sizes().equals(b->second.sizes()))
-                throw InputError(source, name, "shape " + std::string(c10::str(f->second.sizes())) +
-                                                   " in fine-tuned model " + std::to_string(i + 1) + ", " +
-                                                   std::string(c10::str(b->second.sizes())) + " in the base");
+                throw InputError(source, name,
+                                 "shape " + std::string(c10::str(f->second.sizes())) + " in fine-tuned model " +
+                                     std::to_string(i + 1) + ", " + std::string(c10::str(b->second.sizes())) +
+                                     " in the base");
         }
     }
     for (const EvalTask& t : tasks)
@@ -54,8 +55,9 @@ DataMergeInputs loadDataMergeInputs(const ModelSet& set, const std::string& spli
     for (const ModelEntry& model : set.models) {
         auto it = std::find_if(all.begin(), all.end(), [&](const EvalTask& t) { return t.name == model.task; });
         if (model.task.empty() || it == all.end())
-            throw InputError(set.projectPath(), {}, "fine-tuned model \"" + model.name +
-                                                    "\" names no task with a dataset and a head (\"" + model.task + "\")");
+            throw InputError(set.projectPath(), {},
+                             "fine-tuned model \"" + model.name + "\" names no task with a dataset and a head (\"" +
+                                 model.task + "\")");
         in.finetuned.push_back(readCheckpointTensors(model.path));
         in.tasks.push_back(*it);
     }
@@ -124,10 +126,13 @@ void forEachTask(int64_t count, int workers, const std::function<void(int64_t)>&
 {
     ParallelOptions pool;
     pool.workers = workers;
-    parallelFor(static_cast<std::size_t>(std::max<int64_t>(0, count)), [&](std::size_t i, int) {
-        torch::AutoGradMode grad(true);
-        fn(static_cast<int64_t>(i));
-    }, cancel, pool);
+    parallelFor(
+        static_cast<std::size_t>(std::max<int64_t>(0, count)),
+        [&](std::size_t i, int) {
+            torch::AutoGradMode grad(true);
+            fn(static_cast<int64_t>(i));
+        },
+        cancel, pool);
 }
 
 bool isValidationStep(const TrainOptions& options, int64_t step)

@@ -59,8 +59,7 @@ DataMergeJob::DataMergeJob(ModelSet set, DataMergeSpec spec) : m_set(std::move(s
 
 DataMergeJob::DataMergeJob(std::shared_ptr<const DataMergeInputs> inputs, DataMergeRequest request)
     : m_inputs(std::move(inputs)), m_request(std::move(request))
-{
-}
+{}
 
 std::string DataMergeJob::name() const
 {
@@ -73,8 +72,8 @@ void DataMergeJob::load(Progress& progress, const CancelToken& cancel)
 {
     m_request = dataMergeRequest(*m_spec);
     progress.update(0, 0, "loading weights and data");
-    auto inputs =
-        std::make_shared<DataMergeInputs>(loadDataMergeInputs(*m_set, m_spec->resolvedSplit(), m_spec->samplesPerTask()));
+    auto inputs = std::make_shared<DataMergeInputs>(
+        loadDataMergeInputs(*m_set, m_spec->resolvedSplit(), m_spec->samplesPerTask()));
     throwIfCancelled(cancel);
     TrainOptions& train = m_request.method == DataMergeMethod::WeMoe ? m_request.wemoe.train : m_request.ada.train;
     if (train.validateEvery > 0) {

@@ -37,7 +37,10 @@ ParamDef integer(const std::string& name, double value, double lo, double hi, co
     return d;
 }
 
-bool isClosedForm(DataMergeMethod m) { return m == DataMergeMethod::Fisher || m == DataMergeMethod::RegMean; }
+bool isClosedForm(DataMergeMethod m)
+{
+    return m == DataMergeMethod::Fisher || m == DataMergeMethod::RegMean;
+}
 
 std::string number(double v)
 {
@@ -66,11 +69,16 @@ std::optional<DataMergeMethod> parseDataMergeMethod(const std::string& name)
 std::string dataMergeMethodName(DataMergeMethod method)
 {
     switch (method) {
-    case DataMergeMethod::Fisher: return "fisher";
-    case DataMergeMethod::RegMean: return "regmean";
-    case DataMergeMethod::AdaMergingTaskWise: return "adamerging";
-    case DataMergeMethod::AdaMergingLayerWise: return "adamerging-layerwise";
-    case DataMergeMethod::WeMoe: return "wemoe";
+    case DataMergeMethod::Fisher:
+        return "fisher";
+    case DataMergeMethod::RegMean:
+        return "regmean";
+    case DataMergeMethod::AdaMergingTaskWise:
+        return "adamerging";
+    case DataMergeMethod::AdaMergingLayerWise:
+        return "adamerging-layerwise";
+    case DataMergeMethod::WeMoe:
+        return "wemoe";
     }
     return "?";
 }
@@ -96,10 +104,10 @@ std::vector<ParamDef> dataMergeParams(DataMergeMethod m)
     const TrainOptions& train = m == DataMergeMethod::WeMoe ? wemoe.train : ada.train;
     std::vector<ParamDef> p;
     if (isClosedForm(m))
-        p.push_back(integer("samples",
-                            static_cast<double>(m == DataMergeMethod::Fisher ? fisher.samplesPerTask
-                                                                             : regmean.samplesPerTask),
-                            1, 1e9, "Inputs per task read from the split"));
+        p.push_back(
+            integer("samples",
+                    static_cast<double>(m == DataMergeMethod::Fisher ? fisher.samplesPerTask : regmean.samplesPerTask),
+                    1, 1e9, "Inputs per task read from the split"));
     else // the test-time methods adapt on every unlabeled input unless told otherwise (0: all)
         p.push_back(integer("samples", 0, 0, 1e9, "Inputs per task read from the split"));
     if (trained) {

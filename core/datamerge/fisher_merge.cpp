@@ -45,7 +45,8 @@ TensorMap diagonalFisher(const ClipVisionConfig& config, const TensorMap& weight
     for (int64_t start = 0; start < n; start += options.batchSize) {
         throwIfCancelled(cancel);
         const int64_t end = std::min(n, start + options.batchSize);
-        at::Tensor logp = at::log_softmax(task.head.logits(vitForward(config, params, task.inputs.slice(0, start, end))), -1);
+        at::Tensor logp =
+            at::log_softmax(task.head.logits(vitForward(config, params, task.inputs.slice(0, start, end))), -1);
         std::vector<int64_t> labels;
         at::Tensor probs = logp.detach().exp().contiguous();
         for (int64_t r = 0; r < end - start; ++r) {
@@ -97,7 +98,9 @@ namespace {
 // Sums the progress of tasks running side by side (each reports its own done count).
 class TaskSumProgress {
 public:
-    TaskSumProgress(Progress& outer, std::size_t tasks, double total) : m_outer(outer), m_done(tasks, 0.0), m_total(total) {}
+    TaskSumProgress(Progress& outer, std::size_t tasks, double total)
+        : m_outer(outer), m_done(tasks, 0.0), m_total(total)
+    {}
     Progress& forTask(std::size_t task, double start)
     {
         m_parts.emplace_back(new Part(*this, task, start));
@@ -144,17 +147,20 @@ TensorMap runFisherMerge(const DataMergeInputs& in, const FisherOptions& options
     for (std::size_t i = 0; i < in.finetuned.size(); ++i)
         parts.push_back(&sum.forTask(i, 0));
     std::vector<TensorMap> fishers(in.finetuned.size());
-    forEachTask(in.numTasks(), options.workers, [&](int64_t i) {
-        const auto t = static_cast<std::size_t>(i);
-        FisherOptions o = options;
-        o.seed = options.seed + static_cast<uint64_t>(i);
-        const EvalTask& task = in.tasks[t];
-        fishers[t] = diagonalFisher(in.config, in.finetuned[t], task, o, *parts[t], cancel);
-        double trace = 0;
-        for (const auto& [name, f] : fishers[t])
-            trace += f.sum().item<double>();
-        parts[t]->log("Fisher of " + task.name + ": trace " + std::to_string(trace));
-    }, cancel);
+    forEachTask(
+        in.numTasks(), options.workers,
+        [&](int64_t i) {
+            const auto t = static_cast<std::size_t>(i);
+            FisherOptions o = options;
+            o.seed = options.seed + static_cast<uint64_t>(i);
+            const EvalTask& task = in.tasks[t];
+            fishers[t] = diagonalFisher(in.config, in.finetuned[t], task, o, *parts[t], cancel);
+            double trace = 0;
+            for (const auto& [name, f] : fishers[t])
+                trace += f.sum().item<double>();
+            parts[t]->log("Fisher of " + task.name + ": trace " + std::to_string(trace));
+        },
+        cancel);
     return fisherMerge(in, fishers, options.epsilon);
 }
 

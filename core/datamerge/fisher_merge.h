@@ -21,8 +21,8 @@ struct FisherOptions {
 // Diagonal Fisher of `weights` (one fine-tune) on `task`'s inputs, for every backbone tensor.
 // Progress counts samples from `done0` out of `total`.
 TensorMap diagonalFisher(const ClipVisionConfig& config, const TensorMap& weights, const EvalTask& task,
-                         const FisherOptions& options, Progress& progress, const CancelToken& cancel,
-                         double done0 = 0, double total = 0);
+                         const FisherOptions& options, Progress& progress, const CancelToken& cancel, double done0 = 0,
+                         double total = 0);
 
 // θ = Σ (Fi + ε) θi / Σ (Fi + ε) for every tensor `fishers` cover; the mean of the fine-tunes for
 // the rest (non-backbone tensors such as other towers).

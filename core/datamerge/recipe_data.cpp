@@ -37,7 +37,8 @@ void validateDataMergeRecipe(const Recipe& r)
 {
     methodOf(r);
     if (!r.data)
-        throw InputError(r.method + " learns from data: the recipe needs a 'data' section (project, or config + tasks)");
+        throw InputError(r.method +
+                         " learns from data: the recipe needs a 'data' section (project, or config + tasks)");
     if (!r.overrides.empty())
         throw InputError(r.method + ": 'overrides' are not supported by the merges that learn from data");
     for (const RecipeModel& m : r.models)
@@ -65,9 +66,10 @@ ModelSet dataMergeProject(const Recipe& r)
             set.base.path = r.base;
         if (!r.models.empty()) {
             if (r.models.size() != set.models.size())
-                throw InputError(d.project, {}, "the recipe lists " + std::to_string(r.models.size()) +
-                                                     " models, the project " + std::to_string(set.models.size()) +
-                                                     " (they are paired in order with the project's tasks)");
+                throw InputError(d.project, {},
+                                 "the recipe lists " + std::to_string(r.models.size()) + " models, the project " +
+                                     std::to_string(set.models.size()) +
+                                     " (they are paired in order with the project's tasks)");
             for (std::size_t i = 0; i < r.models.size(); ++i)
                 set.models[i].path = r.models[i].path;
         }

@@ -91,7 +91,8 @@ TensorMap runRegMean(const DataMergeInputs& in, const RegMeanOptions& options, P
     for (const auto& [name, base] : in.base) {
         throwIfCancelled(cancel);
         const std::string suffix = ".weight";
-        const bool isWeight = name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+        const bool isWeight =
+            name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
         auto g = isWeight ? gramSums.find(name.substr(0, name.size() - suffix.size())) : gramSums.end();
         if (g == gramSums.end()) {
             out[name] = averageTensor(in, name);

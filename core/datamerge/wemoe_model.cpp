@@ -145,7 +145,8 @@ at::Tensor WeMoeModel::forward(const at::Tensor& pixels, std::vector<at::Tensor>
             return base.unsqueeze(0) + at::matmul(w, taus.reshape({t, -1})).view(shape);
         };
         return vitMlp(m_config.vision, x, mix(m_shared.at(prefix + "fc1.weight"), l.fc1Weight),
-                      mix(m_shared.at(prefix + "fc1.bias"), l.fc1Bias), mix(m_shared.at(prefix + "fc2.weight"), l.fc2Weight),
+                      mix(m_shared.at(prefix + "fc1.bias"), l.fc1Bias),
+                      mix(m_shared.at(prefix + "fc2.weight"), l.fc2Weight),
                       mix(m_shared.at(prefix + "fc2.bias"), l.fc2Bias));
     };
     return vitForward(m_config.vision, m_shared, pixels, &hooks);
@@ -205,8 +206,9 @@ std::shared_ptr<WeMoeModel> WeMoeModel::load(const std::string& path)
         if (it == all.end())
             throw FormatError(weightsPath, name, "missing from the WEMoE weights");
         if (it->second.sizes().vec() != shape)
-            throw FormatError(weightsPath, name, "shape " + std::string(c10::str(it->second.sizes())) + ", expected " +
-                                                     std::string(c10::str(at::IntArrayRef(shape))));
+            throw FormatError(weightsPath, name,
+                              "shape " + std::string(c10::str(it->second.sizes())) + ", expected " +
+                                  std::string(c10::str(at::IntArrayRef(shape))));
         at::Tensor t = it->second;
         all.erase(it);
         return t;

@@ -36,13 +36,16 @@ std::vector<double> trainWeMoe(WeMoeModel& model, const std::vector<EvalTask>& t
             batches.push_back(sampleRows(task.inputs, options.batchSize, rng));
         std::vector<std::vector<at::Tensor>> taskGrads(tasks.size());
         std::vector<double> taskLoss(tasks.size());
-        forEachTask(taskCount, options.workers, [&](int64_t i) {
-            const auto t = static_cast<std::size_t>(i);
-            at::Tensor entropy =
-                meanEntropy(tasks[t].head.logits(model.forward(batches[t]))) / static_cast<double>(taskCount);
-            taskGrads[t] = torch::autograd::grad({entropy}, params, {}, false, false, true);
-            taskLoss[t] = entropy.item<double>();
-        }, cancel);
+        forEachTask(
+            taskCount, options.workers,
+            [&](int64_t i) {
+                const auto t = static_cast<std::size_t>(i);
+                at::Tensor entropy =
+                    meanEntropy(tasks[t].head.logits(model.forward(batches[t]))) / static_cast<double>(taskCount);
+                taskGrads[t] = torch::autograd::grad({entropy}, params, {}, false, false, true);
+                taskLoss[t] = entropy.item<double>();
+            },
+            cancel);
         adam.zero_grad();
         for (std::size_t p = 0; p < params.size(); ++p) {
             at::Tensor g = at::zeros_like(params[p]);
@@ -61,8 +64,8 @@ std::vector<double> trainWeMoe(WeMoeModel& model, const std::vector<EvalTask>& t
         report.steps = options.steps;
         report.loss = loss;
         if (isValidationStep(options, step)) {
-            report.validation = taskAccuracies([&](const at::Tensor& x) { return model.forward(x); },
-                                               *options.validation, cancel);
+            report.validation =
+                taskAccuracies([&](const at::Tensor& x) { return model.forward(x); }, *options.validation, cancel);
             for (const EvalTask& v : *options.validation) {
                 at::Tensor r = meanRouting(model, v.inputs, 256, cancel).contiguous(); // [layers, T]
                 report.routingLayers = r.size(0);

@@ -6,7 +6,7 @@
 namespace mergelab {
 
 struct WeMoeOptions {
-    WeMoeConfig model;                                                            // λ, router width and init
+    WeMoeConfig model; // λ, router width and init
     TrainOptions train = makeTrainOptions(/*steps=*/1000, /*learningRate=*/1e-4);
 };
 

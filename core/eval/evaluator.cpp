@@ -43,7 +43,8 @@ std::string EvalResult::toJson() const
     j["split"] = split;
     j["tasks"] = nlohmann::json::array();
     for (const TaskAccuracy& t : tasks)
-        j["tasks"].push_back({{"name", t.name}, {"accuracy", t.accuracy}, {"correct", t.correct}, {"samples", t.samples}});
+        j["tasks"].push_back(
+            {{"name", t.name}, {"accuracy", t.accuracy}, {"correct", t.correct}, {"samples", t.samples}});
     j["average"] = average();
     return j.dump(2);
 }
@@ -130,20 +131,24 @@ EvalResult evaluateBackbone(Backbone& backbone, const std::vector<EvalTask>& tas
     std::vector<std::atomic<int64_t>> correct(tasks.size());
     std::atomic<int64_t> done{0};
     try {
-        parallelFor(batches.size(), [&](std::size_t b, int) {
-            c10::InferenceMode inference;
-            const Batch& batch = batches[b];
-            const EvalTask& task = tasks[batch.task];
-            at::Tensor embeds = backbone.embed(task.inputs.slice(0, batch.start, batch.end));
-            if (embeds.dim() != 2 || embeds.size(1) != task.head.weight.size(1))
-                throw InputError({}, task.name, "backbone embeddings have shape " + std::string(c10::str(embeds.sizes())) +
-                                                   ", the head expects " + std::to_string(task.head.weight.size(1)) +
-                                                   " features");
-            at::Tensor predicted = task.head.logits(embeds).argmax(1);
-            correct[batch.task] += predicted.eq(task.labels.slice(0, batch.start, batch.end)).sum().item<int64_t>();
-            const int64_t d = done += batch.end - batch.start;
-            progress.update(static_cast<double>(d), static_cast<double>(total), "evaluating " + task.name);
-        }, cancel, pool);
+        parallelFor(
+            batches.size(),
+            [&](std::size_t b, int) {
+                c10::InferenceMode inference;
+                const Batch& batch = batches[b];
+                const EvalTask& task = tasks[batch.task];
+                at::Tensor embeds = backbone.embed(task.inputs.slice(0, batch.start, batch.end));
+                if (embeds.dim() != 2 || embeds.size(1) != task.head.weight.size(1))
+                    throw InputError({}, task.name,
+                                     "backbone embeddings have shape " + std::string(c10::str(embeds.sizes())) +
+                                         ", the head expects " + std::to_string(task.head.weight.size(1)) +
+                                         " features");
+                at::Tensor predicted = task.head.logits(embeds).argmax(1);
+                correct[batch.task] += predicted.eq(task.labels.slice(0, batch.start, batch.end)).sum().item<int64_t>();
+                const int64_t d = done += batch.end - batch.start;
+                progress.update(static_cast<double>(d), static_cast<double>(total), "evaluating " + task.name);
+            },
+            cancel, pool);
     } catch (const c10::Error& e) {
         throw InputError("evaluation failed: " + std::string(e.what_without_backtrace()));
     }
@@ -188,8 +193,7 @@ EvalResult Evaluator::evaluateTensors(const std::map<std::string, at::Tensor>& t
 
 EvaluateJob::EvaluateJob(std::shared_ptr<Evaluator> evaluator, std::string checkpointPath)
     : m_evaluator(std::move(evaluator)), m_path(std::move(checkpointPath))
-{
-}
+{}
 
 void EvaluateJob::run(Progress& progress, const CancelToken& cancel)
 {

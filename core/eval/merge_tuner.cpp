@@ -31,8 +31,9 @@ MergeTuner::MergeTuner(const ModelSet& set, int64_t samplesPerTask, const std::s
             if (it == m_models.back().end())
                 throw InputError(m.path, name, "missing (the base has it)");
             if (!it->second.sizes().equals(tensor.sizes()))
-                throw InputError(m.path, name, "shape " + std::string(c10::str(it->second.sizes())) +
-                                                    " differs from the base's " + std::string(c10::str(tensor.sizes())));
+                throw InputError(m.path, name,
+                                 "shape " + std::string(c10::str(it->second.sizes())) + " differs from the base's " +
+                                     std::string(c10::str(tensor.sizes())));
         }
         m_sources.models.push_back(std::make_shared<MemoryCheckpoint>(m.path, m_models.back()));
     }
@@ -175,8 +176,7 @@ EvalResult MergeTuner::evaluateTensors(const std::map<std::string, at::Tensor>& 
 
 TuneJob::TuneJob(std::shared_ptr<MergeTuner> tuner, Recipe recipe)
     : m_tuner(std::move(tuner)), m_recipe(std::move(recipe))
-{
-}
+{}
 
 void TuneJob::run(Progress& progress, const CancelToken& cancel)
 {

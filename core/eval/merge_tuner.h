@@ -53,10 +53,10 @@ private:
     };
     void checkInputs(const Recipe& recipe) const;
 
-    std::mutex m_mutex;      // one evaluation at a time
-    std::mutex m_cacheMutex; // the caches below
+    std::mutex m_mutex;                                           // one evaluation at a time
+    std::mutex m_cacheMutex;                                      // the caches below
     std::vector<std::map<std::string, at::Tensor>> m_taskVectors; // θi - θ0, made on first use
-    std::map<std::string, KeptDelta> m_kept;                     // per tensor name
+    std::map<std::string, KeptDelta> m_kept;                      // per tensor name
     std::unique_ptr<Evaluator> m_evaluator;
     std::map<std::string, at::Tensor> m_base;
     std::vector<std::map<std::string, at::Tensor>> m_models;

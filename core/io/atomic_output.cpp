@@ -343,14 +343,16 @@ OutputLock::OutputLock(const std::string& finalPath)
             const std::string holder = readSmallFile(m_lockPath, 32);
             ::close(fd);
             if (err == EWOULDBLOCK)
-                throw IoError(finalPath, {},
-                              "another process" +
-                                  (holder.empty() ? std::string() : " (pid " + holder.substr(0, holder.find('\n')) + ")") +
-                                  " is writing this output");
+                throw IoError(
+                    finalPath, {},
+                    "another process" +
+                        (holder.empty() ? std::string() : " (pid " + holder.substr(0, holder.find('\n')) + ")") +
+                        " is writing this output");
             throw IoError(finalPath, {}, "cannot lock " + m_lockPath + ": " + systemErrorText(err));
         }
         // The holder before us may have removed the file after we opened it: lock the file that is there.
-        struct stat held {}, current {};
+        struct stat held {
+        }, current{};
         if (::fstat(fd, &held) == 0 && ::stat(m_lockPath.c_str(), &current) == 0 && held.st_ino == current.st_ino &&
             held.st_dev == current.st_dev) {
             const std::string pid = std::to_string(::getpid()) + "\n";
@@ -396,8 +398,7 @@ AtomicOutput::AtomicOutput(std::string finalPath, Kind kind, Options options)
 
 AtomicOutput::AtomicOutput(std::string finalPath, Kind kind, bool keepOldEntries)
     : AtomicOutput(std::move(finalPath), kind, Options{keepOldEntries, {}})
-{
-}
+{}
 
 AtomicOutput::~AtomicOutput()
 {

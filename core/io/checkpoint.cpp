@@ -4,7 +4,10 @@
 
 namespace mergelab {
 
-bool Checkpoint::contains(const std::string& name) const { return find(name) != nullptr; }
+bool Checkpoint::contains(const std::string& name) const
+{
+    return find(name) != nullptr;
+}
 
 const TensorInfo* Checkpoint::find(const std::string& name) const
 {

@@ -47,9 +47,9 @@ std::unique_ptr<Checkpoint> openFolder(const fs::path& dir)
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(dir, ec)) {
         const std::string name = entry.path().filename().string();
-        if (entry.is_regular_file() && (hasSuffix(name, ".safetensors") || hasSuffix(name, ".bin") ||
-                                        hasSuffix(name, ".pt") || hasSuffix(name, ".pth") ||
-                                        hasSuffix(name, ".h5") || hasSuffix(name, ".hdf5")))
+        if (entry.is_regular_file() &&
+            (hasSuffix(name, ".safetensors") || hasSuffix(name, ".bin") || hasSuffix(name, ".pt") ||
+             hasSuffix(name, ".pth") || hasSuffix(name, ".h5") || hasSuffix(name, ".hdf5")))
             candidates.push_back(entry.path());
     }
     if (candidates.size() == 1)

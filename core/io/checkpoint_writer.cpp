@@ -20,7 +20,10 @@ bool hasSuffix(const std::string& s, const std::string& suffix)
     return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-bool looksLikeHdf5(const std::string& path) { return hasSuffix(path, ".h5") || hasSuffix(path, ".hdf5"); }
+bool looksLikeHdf5(const std::string& path)
+{
+    return hasSuffix(path, ".h5") || hasSuffix(path, ".hdf5");
+}
 
 } // namespace
 
@@ -77,7 +80,8 @@ std::string convertCheckpoint(const Checkpoint& source, const std::string& path,
                 data = fromTorch(target.name, toTorch(data), target.dtype);
             } catch (const c10::Error& e) {
                 std::string what = e.what_without_backtrace();
-                throw InputError(source.path(), target.name, "cannot convert to " + std::string(dtypeName(target.dtype)) + ": " + what);
+                throw InputError(source.path(), target.name,
+                                 "cannot convert to " + std::string(dtypeName(target.dtype)) + ": " + what);
             }
         }
         writer->write(data);

@@ -17,7 +17,7 @@ struct WriteOptions {
     // a folder holding model.safetensors or shards).
     std::string format;
     uint64_t shardSize = 5ull * 1000 * 1000 * 1000; // bytes per shard; 0 = never shard
-    std::map<std::string, std::string> metadata;      // safetensors __metadata__ / HDF5 attributes
+    std::map<std::string, std::string> metadata;    // safetensors __metadata__ / HDF5 attributes
     // Paths that must never be overwritten (the inputs). Writing to one of them throws InputError.
     std::vector<std::string> protectedPaths;
     // Replace an existing output that MergeLab did not write (isReplaceableOutput); otherwise InputError.

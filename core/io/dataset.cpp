@@ -177,7 +177,8 @@ DatasetInfo readDatasetInfo(const std::string& path)
             info.floatImages = isFloat;
         }
     } catch (const H5::Exception& e) {
-        throw FormatError(path, {}, (where.empty() ? std::string() : where + ": ") + "not a readable dataset: " + hdf5ErrorText(e));
+        throw FormatError(
+            path, {}, (where.empty() ? std::string() : where + ": ") + "not a readable dataset: " + hdf5ErrorText(e));
     }
     if (info.splitSizes.empty())
         throw FormatError(path, {}, "no /train, /val or /test group");
@@ -229,7 +230,8 @@ LabeledImages readSplit(const std::string& path, const std::string& split, int64
         const int64_t lo = out.labels.min().item<int64_t>(), hi = out.labels.max().item<int64_t>();
         if (lo < 0 || hi >= classes)
             throw FormatError(path, "/" + split + "/labels",
-                              "label " + std::to_string(lo < 0 ? lo : hi) + " outside 0.." + std::to_string(classes - 1));
+                              "label " + std::to_string(lo < 0 ? lo : hi) + " outside 0.." +
+                                  std::to_string(classes - 1));
     }
     return out;
 }
@@ -242,7 +244,8 @@ at::Tensor normalizeImages(const at::Tensor& images, const DatasetInfo& info)
         std::vector<float> values(static_cast<std::size_t>(c), static_cast<float>(fallback));
         for (int64_t i = 0; i < c; ++i)
             if (!v.empty())
-                values[static_cast<std::size_t>(i)] = static_cast<float>(v.size() == 1 ? v[0] : v[static_cast<std::size_t>(i)]);
+                values[static_cast<std::size_t>(i)] =
+                    static_cast<float>(v.size() == 1 ? v[0] : v[static_cast<std::size_t>(i)]);
         return at::tensor(values).view({1, c, 1, 1});
     };
     // uint8 without attributes: the conventional 0.5 / 0.5; float without attributes: as stored.

@@ -64,15 +64,24 @@ H5::FloatType hdf5HalfLikeType(std::size_t exponentBits, std::size_t mantissaBit
 H5::DataType hdf5TypeFor(DType dtype)
 {
     switch (dtype) {
-    case DType::F64: return H5::PredType::IEEE_F64LE;
-    case DType::F32: return H5::PredType::IEEE_F32LE;
-    case DType::F16: return hdf5HalfLikeType(5, 10, 15);
-    case DType::BF16: return H5::PredType::STD_U16LE;
-    case DType::I64: return H5::PredType::STD_I64LE;
-    case DType::I32: return H5::PredType::STD_I32LE;
-    case DType::I16: return H5::PredType::STD_I16LE;
-    case DType::I8: return H5::PredType::STD_I8LE;
-    case DType::U8: return H5::PredType::STD_U8LE;
+    case DType::F64:
+        return H5::PredType::IEEE_F64LE;
+    case DType::F32:
+        return H5::PredType::IEEE_F32LE;
+    case DType::F16:
+        return hdf5HalfLikeType(5, 10, 15);
+    case DType::BF16:
+        return H5::PredType::STD_U16LE;
+    case DType::I64:
+        return H5::PredType::STD_I64LE;
+    case DType::I32:
+        return H5::PredType::STD_I32LE;
+    case DType::I16:
+        return H5::PredType::STD_I16LE;
+    case DType::I8:
+        return H5::PredType::STD_I8LE;
+    case DType::U8:
+        return H5::PredType::STD_U8LE;
     case DType::BOOL: {
         const H5::IntType base(H5::PredType::STD_I8LE);
         H5::EnumType t(base);
@@ -93,20 +102,29 @@ std::optional<DType> dtypeOfHdf5Type(const H5::DataType& type)
         H5::FloatType ft(type.getId());
         size_t spos = 0, epos = 0, esize = 0, mpos = 0, msize = 0;
         ft.getFields(spos, epos, esize, mpos, msize);
-        if (size == 8 && esize == 11 && msize == 52) return DType::F64;
-        if (size == 4 && esize == 8 && msize == 23) return DType::F32;
-        if (size == 2 && esize == 5 && msize == 10) return DType::F16;
-        if (size == 2 && esize == 8 && msize == 7) return DType::BF16;
+        if (size == 8 && esize == 11 && msize == 52)
+            return DType::F64;
+        if (size == 4 && esize == 8 && msize == 23)
+            return DType::F32;
+        if (size == 2 && esize == 5 && msize == 10)
+            return DType::F16;
+        if (size == 2 && esize == 8 && msize == 7)
+            return DType::BF16;
         return std::nullopt;
     }
     case H5T_INTEGER: {
         H5::IntType it(type.getId());
         const bool isSigned = it.getSign() != H5T_SGN_NONE;
-        if (isSigned && size == 8) return DType::I64;
-        if (isSigned && size == 4) return DType::I32;
-        if (isSigned && size == 2) return DType::I16;
-        if (isSigned && size == 1) return DType::I8;
-        if (!isSigned && size == 1) return DType::U8;
+        if (isSigned && size == 8)
+            return DType::I64;
+        if (isSigned && size == 4)
+            return DType::I32;
+        if (isSigned && size == 2)
+            return DType::I16;
+        if (isSigned && size == 1)
+            return DType::I8;
+        if (!isSigned && size == 1)
+            return DType::U8;
         return std::nullopt;
     }
     case H5T_ENUM: {
@@ -115,7 +133,8 @@ std::optional<DType> dtypeOfHdf5Type(const H5::DataType& type)
             return DType::BOOL; // h5py's bool
         return std::nullopt;
     }
-    default: return std::nullopt;
+    default:
+        return std::nullopt;
     }
 }
 

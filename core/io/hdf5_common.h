@@ -21,6 +21,7 @@ std::recursive_mutex& hdf5Mutex();
 class Hdf5Lock {
 public:
     Hdf5Lock();
+
 private:
     std::lock_guard<std::recursive_mutex> m_lock;
 };
@@ -28,8 +29,8 @@ private:
 // Layout of checkpoints MergeLab writes (see docs/formats.md).
 constexpr const char* kHdf5LayoutAttribute = "mergelab_layout"; // root attribute
 constexpr const char* kHdf5LayoutValue = "mergelab-checkpoint-1";
-constexpr const char* kHdf5TensorsGroup = "tensors";              // one dataset per tensor
-constexpr const char* kHdf5DTypeAttribute = "dtype";              // per dataset: "F32", "BF16", ...
+constexpr const char* kHdf5TensorsGroup = "tensors"; // one dataset per tensor
+constexpr const char* kHdf5DTypeAttribute = "dtype"; // per dataset: "F32", "BF16", ...
 
 // Tensor name <-> dataset name: '%' -> "%25", '/' -> "%2F", and "." -> "%2E" (HDF5 link names
 // cannot contain '/' or be ".").

@@ -169,8 +169,7 @@ private:
         if (littleEndian && dcpl.getLayout() == H5D_CONTIGUOUS && dcpl.getNfilters() == 0 && info.byteSize > 0) {
             const haddr_t offset = ds.getOffset();
             if (offset != HADDR_UNDEF && offset % dtypeSize(info.dtype) == 0 && ds.getStorageSize() == info.byteSize &&
-                offset <= m_map->size() &&
-                info.byteSize <= m_map->size() - offset) {
+                offset <= m_map->size() && info.byteSize <= m_map->size() - offset) {
                 entry.mapped = true;
                 entry.offset = offset;
             }

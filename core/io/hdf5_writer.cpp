@@ -125,8 +125,8 @@ private:
     void createDataset(const TensorInfo& t)
     {
         std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
-        const H5::DataSpace space = dims.empty() ? H5::DataSpace(H5S_SCALAR)
-                                                 : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
+        const H5::DataSpace space =
+            dims.empty() ? H5::DataSpace(H5S_SCALAR) : H5::DataSpace(static_cast<int>(dims.size()), dims.data());
         H5::DSetCreatPropList dcpl;
         dcpl.setLayout(H5D_CONTIGUOUS);
         dcpl.setFillTime(H5D_FILL_TIME_NEVER); // every byte is written before commit
@@ -140,8 +140,7 @@ private:
         if (m_file) {
             try {
                 m_file->close();
-            } catch (const H5::Exception&) {
-            }
+            } catch (const H5::Exception&) {}
             m_file.reset();
         }
         if (!m_tempPath.empty() || m_output) {

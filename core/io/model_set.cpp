@@ -168,8 +168,8 @@ ModelSet ModelSet::parse(const std::string& text, const std::string& folder, con
         else if (set.architecture.type == "torchscript")
             set.architecture.path = a.path("path", true);
         else
-            a.fail("architecture.type", "expected \"clip_vit\" or \"torchscript\", got \"" +
-                                            set.architecture.type + "\"");
+            a.fail("architecture.type",
+                   "expected \"clip_vit\" or \"torchscript\", got \"" + set.architecture.type + "\"");
     }
 
     if (top.has("tasks")) {
@@ -191,8 +191,7 @@ ModelSet ModelSet::parse(const std::string& text, const std::string& folder, con
         }
         for (std::size_t i = 0; i < set.models.size(); ++i)
             if (!set.models[i].task.empty() && !taskNames.count(set.models[i].task))
-                top.fail("models[" + std::to_string(i) + "].task",
-                         "unknown task \"" + set.models[i].task + "\"");
+                top.fail("models[" + std::to_string(i) + "].task", "unknown task \"" + set.models[i].task + "\"");
     }
     set.m_projectPath = path;
     return set;

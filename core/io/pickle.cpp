@@ -14,21 +14,65 @@ namespace {
 
 // Opcodes (Python's Lib/pickle.py names).
 enum Op : uint8_t {
-    MARK = '(', STOP = '.', POP = '0', POP_MARK = '1', DUP = '2', BININT = 'J', BININT1 = 'K', BININT2 = 'M',
-    NONE = 'N', BINPERSID = 'Q', REDUCE = 'R', BINSTRING = 'T', SHORT_BINSTRING = 'U', BINUNICODE = 'X',
-    APPEND = 'a', BUILD = 'b', GLOBAL = 'c', DICT = 'd', EMPTY_DICT = '}', APPENDS = 'e', BINGET = 'h',
-    LONG_BINGET = 'j', LIST = 'l', EMPTY_LIST = ']', BINPUT = 'q', LONG_BINPUT = 'r', SETITEM = 's', TUPLE = 't',
-    EMPTY_TUPLE = ')', SETITEMS = 'u', BINFLOAT = 'G', PROTO = 0x80, NEWOBJ = 0x81, TUPLE1 = 0x85,
-    TUPLE2 = 0x86, TUPLE3 = 0x87, NEWTRUE = 0x88, NEWFALSE = 0x89, LONG1 = 0x8a, LONG4 = 0x8b,
-    BINBYTES = 'B', SHORT_BINBYTES = 'C', SHORT_BINUNICODE = 0x8c, BINUNICODE8 = 0x8d, BINBYTES8 = 0x8e,
-    EMPTY_SET = 0x8f, ADDITEMS = 0x90, FROZENSET = 0x91, NEWOBJ_EX = 0x92, STACK_GLOBAL = 0x93, MEMOIZE = 0x94,
+    MARK = '(',
+    STOP = '.',
+    POP = '0',
+    POP_MARK = '1',
+    DUP = '2',
+    BININT = 'J',
+    BININT1 = 'K',
+    BININT2 = 'M',
+    NONE = 'N',
+    BINPERSID = 'Q',
+    REDUCE = 'R',
+    BINSTRING = 'T',
+    SHORT_BINSTRING = 'U',
+    BINUNICODE = 'X',
+    APPEND = 'a',
+    BUILD = 'b',
+    GLOBAL = 'c',
+    DICT = 'd',
+    EMPTY_DICT = '}',
+    APPENDS = 'e',
+    BINGET = 'h',
+    LONG_BINGET = 'j',
+    LIST = 'l',
+    EMPTY_LIST = ']',
+    BINPUT = 'q',
+    LONG_BINPUT = 'r',
+    SETITEM = 's',
+    TUPLE = 't',
+    EMPTY_TUPLE = ')',
+    SETITEMS = 'u',
+    BINFLOAT = 'G',
+    PROTO = 0x80,
+    NEWOBJ = 0x81,
+    TUPLE1 = 0x85,
+    TUPLE2 = 0x86,
+    TUPLE3 = 0x87,
+    NEWTRUE = 0x88,
+    NEWFALSE = 0x89,
+    LONG1 = 0x8a,
+    LONG4 = 0x8b,
+    BINBYTES = 'B',
+    SHORT_BINBYTES = 'C',
+    SHORT_BINUNICODE = 0x8c,
+    BINUNICODE8 = 0x8d,
+    BINBYTES8 = 0x8e,
+    EMPTY_SET = 0x8f,
+    ADDITEMS = 0x90,
+    FROZENSET = 0x91,
+    NEWOBJ_EX = 0x92,
+    STACK_GLOBAL = 0x93,
+    MEMOIZE = 0x94,
     FRAME = 0x95,
 };
 
 class Machine {
 public:
     Machine(const uint8_t* data, std::size_t size, const Options& options)
-        : m_data(data), m_size(size), m_options(options) {}
+        : m_data(data), m_size(size), m_options(options)
+    {}
 
     Document run();
 
@@ -219,7 +263,9 @@ bool Machine::step(uint8_t op)
                 fail("unsupported pickle protocol " + std::to_string(version));
             break;
         }
-        case FRAME: take(8); break; // framing only groups opcodes; nothing to do
+        case FRAME:
+            take(8);
+            break; // framing only groups opcodes; nothing to do
         case STOP:
             m_doc.root = pop();
             m_doc.end = m_pos;
@@ -229,13 +275,25 @@ bool Machine::step(uint8_t op)
                 fail("MARKs nested deeper than " + std::to_string(m_options.maxMarks));
             m_marks.push_back(m_stack.size());
             break;
-        case POP: pop(); break;
-        case POP_MARK: popMark(); break;
-        case DUP: push(top()); break;
+        case POP:
+            pop();
+            break;
+        case POP_MARK:
+            popMark();
+            break;
+        case DUP:
+            push(top());
+            break;
 
-        case BININT: push(addInt(static_cast<int32_t>(readLE(4)))); break;
-        case BININT1: push(addInt(static_cast<int64_t>(readLE(1)))); break;
-        case BININT2: push(addInt(static_cast<int64_t>(readLE(2)))); break;
+        case BININT:
+            push(addInt(static_cast<int32_t>(readLE(4))));
+            break;
+        case BININT1:
+            push(addInt(static_cast<int64_t>(readLE(1))));
+            break;
+        case BININT2:
+            push(addInt(static_cast<int64_t>(readLE(2))));
+            break;
         case LONG1:
         case LONG4: {
             const uint64_t n = op == LONG1 ? readLE(1) : readLE(4);
@@ -260,14 +318,28 @@ bool Machine::step(uint8_t op)
             push(add(std::move(n)));
             break;
         }
-        case NONE: push(addContainer(Kind::None)); break;
-        case NEWTRUE: push(addInt(1, Kind::Bool)); break;
-        case NEWFALSE: push(addInt(0, Kind::Bool)); break;
+        case NONE:
+            push(addContainer(Kind::None));
+            break;
+        case NEWTRUE:
+            push(addInt(1, Kind::Bool));
+            break;
+        case NEWFALSE:
+            push(addInt(0, Kind::Bool));
+            break;
 
-        case SHORT_BINUNICODE: push(addString(readString(readLE(1)), Kind::Str)); break;
-        case BINUNICODE: push(addString(readString(readLE(4)), Kind::Str)); break;
-        case BINUNICODE8: push(addString(readString(readLE(8)), Kind::Str)); break;
-        case SHORT_BINSTRING: push(addString(readString(readLE(1)), Kind::Str)); break;
+        case SHORT_BINUNICODE:
+            push(addString(readString(readLE(1)), Kind::Str));
+            break;
+        case BINUNICODE:
+            push(addString(readString(readLE(4)), Kind::Str));
+            break;
+        case BINUNICODE8:
+            push(addString(readString(readLE(8)), Kind::Str));
+            break;
+        case SHORT_BINSTRING:
+            push(addString(readString(readLE(1)), Kind::Str));
+            break;
         case BINSTRING: {
             const int32_t n = static_cast<int32_t>(readLE(4));
             if (n < 0)
@@ -275,11 +347,19 @@ bool Machine::step(uint8_t op)
             push(addString(readString(static_cast<uint64_t>(n)), Kind::Str));
             break;
         }
-        case SHORT_BINBYTES: push(addString(readString(readLE(1)), Kind::Bytes)); break;
-        case BINBYTES: push(addString(readString(readLE(4)), Kind::Bytes)); break;
-        case BINBYTES8: push(addString(readString(readLE(8)), Kind::Bytes)); break;
+        case SHORT_BINBYTES:
+            push(addString(readString(readLE(1)), Kind::Bytes));
+            break;
+        case BINBYTES:
+            push(addString(readString(readLE(4)), Kind::Bytes));
+            break;
+        case BINBYTES8:
+            push(addString(readString(readLE(8)), Kind::Bytes));
+            break;
 
-        case EMPTY_TUPLE: push(addContainer(Kind::Tuple)); break;
+        case EMPTY_TUPLE:
+            push(addContainer(Kind::Tuple));
+            break;
         case TUPLE1:
         case TUPLE2:
         case TUPLE3: {
@@ -290,12 +370,24 @@ bool Machine::step(uint8_t op)
             push(addContainer(Kind::Tuple, std::move(items)));
             break;
         }
-        case TUPLE: push(addContainer(Kind::Tuple, popMark())); break;
-        case FROZENSET: push(addContainer(Kind::Tuple, popMark())); break;
-        case EMPTY_LIST: push(addContainer(Kind::List)); break;
-        case EMPTY_SET: push(addContainer(Kind::List)); break; // sets are read as lists
-        case LIST: push(addContainer(Kind::List, popMark())); break;
-        case EMPTY_DICT: push(addContainer(Kind::Dict)); break;
+        case TUPLE:
+            push(addContainer(Kind::Tuple, popMark()));
+            break;
+        case FROZENSET:
+            push(addContainer(Kind::Tuple, popMark()));
+            break;
+        case EMPTY_LIST:
+            push(addContainer(Kind::List));
+            break;
+        case EMPTY_SET:
+            push(addContainer(Kind::List));
+            break; // sets are read as lists
+        case LIST:
+            push(addContainer(Kind::List, popMark()));
+            break;
+        case EMPTY_DICT:
+            push(addContainer(Kind::Dict));
+            break;
         case DICT: {
             std::vector<uint32_t> kv = popMark();
             const uint32_t dict = addContainer(Kind::Dict);
@@ -326,11 +418,21 @@ bool Machine::step(uint8_t op)
             break;
         }
 
-        case BINPUT: memoPut(readLE(1)); break;
-        case LONG_BINPUT: memoPut(readLE(4)); break;
-        case MEMOIZE: memoPut(m_memo.size()); break;
-        case BINGET: memoGet(readLE(1)); break;
-        case LONG_BINGET: memoGet(readLE(4)); break;
+        case BINPUT:
+            memoPut(readLE(1));
+            break;
+        case LONG_BINPUT:
+            memoPut(readLE(4));
+            break;
+        case MEMOIZE:
+            memoPut(m_memo.size());
+            break;
+        case BINGET:
+            memoGet(readLE(1));
+            break;
+        case LONG_BINGET:
+            memoGet(readLE(4));
+            break;
 
         case GLOBAL: {
             std::string module = readLine();
@@ -370,7 +472,9 @@ bool Machine::step(uint8_t op)
             buildObject(m_doc, top(), state);
             break;
         }
-        case BINPERSID: push(persistentLoad(m_doc, pop(), m_options.legacy)); break;
+        case BINPERSID:
+            push(persistentLoad(m_doc, pop(), m_options.legacy));
+            break;
 
         default: {
             static const char* hex = "0123456789abcdef";

@@ -17,10 +17,10 @@ enum class Kind : uint8_t { None, Bool, Int, Float, Str, Bytes, Tuple, List, Dic
 // even cyclic references (memo) are plain indices and the graph frees in one piece.
 struct Node {
     Kind kind = Kind::None;
-    int64_t i = 0;                // Int, Bool; Storage / Tensor: index into Document::storages / tensors
-    double f = 0;                 // Float
-    std::string s;                // Str, Bytes; Global: "module.name"; Object: its class name
-    std::vector<uint32_t> items;  // Tuple/List elements; Dict: key, value, key, value...; Object: [state]
+    int64_t i = 0;               // Int, Bool; Storage / Tensor: index into Document::storages / tensors
+    double f = 0;                // Float
+    std::string s;               // Str, Bytes; Global: "module.name"; Object: its class name
+    std::vector<uint32_t> items; // Tuple/List elements; Dict: key, value, key, value...; Object: [state]
 };
 
 // A persistent id ('storage', torch.FloatStorage, key, location, numel): the record data/<key>.
@@ -52,10 +52,10 @@ struct Document {
 
 // What the unpickler accepts.
 struct Options {
-    std::string file;           // for error messages: the archive path
-    std::string source;         // for error messages: the record, e.g. "data.pkl"
-    bool torchScript = false;   // also allow __torch__.* classes (inert objects) and torch.jit._pickle helpers
-    bool legacy = false;        // pre-1.6 torch.save: persistent ids carry a 6th field (view metadata, None)
+    std::string file;         // for error messages: the archive path
+    std::string source;       // for error messages: the record, e.g. "data.pkl"
+    bool torchScript = false; // also allow __torch__.* classes (inert objects) and torch.jit._pickle helpers
+    bool legacy = false;      // pre-1.6 torch.save: persistent ids carry a 6th field (view metadata, None)
     std::size_t maxStack = 1u << 20;
     std::size_t maxMarks = 1u << 12;
     std::size_t maxMemo = 1u << 22;

@@ -20,11 +20,10 @@ const char* const kJitPickle = "torch.jit._pickle.";
 std::optional<DType> storageDType(const std::string& global)
 {
     static const std::pair<const char*, DType> types[] = {
-        {"torch.FloatStorage", DType::F32}, {"torch.HalfStorage", DType::F16},
-        {"torch.BFloat16Storage", DType::BF16}, {"torch.DoubleStorage", DType::F64},
-        {"torch.LongStorage", DType::I64}, {"torch.IntStorage", DType::I32},
-        {"torch.ShortStorage", DType::I16}, {"torch.CharStorage", DType::I8},
-        {"torch.ByteStorage", DType::U8}, {"torch.BoolStorage", DType::BOOL},
+        {"torch.FloatStorage", DType::F32},  {"torch.HalfStorage", DType::F16}, {"torch.BFloat16Storage", DType::BF16},
+        {"torch.DoubleStorage", DType::F64}, {"torch.LongStorage", DType::I64}, {"torch.IntStorage", DType::I32},
+        {"torch.ShortStorage", DType::I16},  {"torch.CharStorage", DType::I8},  {"torch.ByteStorage", DType::U8},
+        {"torch.BoolStorage", DType::BOOL},
     };
     for (const auto& [name, dtype] : types)
         if (global == name)
@@ -32,24 +31,40 @@ std::optional<DType> storageDType(const std::string& global)
     return std::nullopt;
 }
 
-bool startsWith(const std::string& s, const char* prefix) { return s.compare(0, std::strlen(prefix), prefix) == 0; }
+bool startsWith(const std::string& s, const char* prefix)
+{
+    return s.compare(0, std::strlen(prefix), prefix) == 0;
+}
 
 const char* kindName(Kind k)
 {
     switch (k) {
-    case Kind::None: return "None";
-    case Kind::Bool: return "bool";
-    case Kind::Int: return "int";
-    case Kind::Float: return "float";
-    case Kind::Str: return "str";
-    case Kind::Bytes: return "bytes";
-    case Kind::Tuple: return "tuple";
-    case Kind::List: return "list";
-    case Kind::Dict: return "dict";
-    case Kind::Global: return "global";
-    case Kind::Object: return "object";
-    case Kind::Storage: return "storage";
-    case Kind::Tensor: return "tensor";
+    case Kind::None:
+        return "None";
+    case Kind::Bool:
+        return "bool";
+    case Kind::Int:
+        return "int";
+    case Kind::Float:
+        return "float";
+    case Kind::Str:
+        return "str";
+    case Kind::Bytes:
+        return "bytes";
+    case Kind::Tuple:
+        return "tuple";
+    case Kind::List:
+        return "list";
+    case Kind::Dict:
+        return "dict";
+    case Kind::Global:
+        return "global";
+    case Kind::Object:
+        return "object";
+    case Kind::Storage:
+        return "storage";
+    case Kind::Tensor:
+        return "tensor";
     }
     return "?";
 }
@@ -179,7 +194,8 @@ void buildObject(Document& doc, uint32_t obj, uint32_t state)
     case Kind::Object:
         target.items.assign(1, state);
         return;
-    default: reject(std::string("BUILD on a ") + kindName(target.kind));
+    default:
+        reject(std::string("BUILD on a ") + kindName(target.kind));
     }
 }
 

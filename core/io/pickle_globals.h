@@ -12,7 +12,10 @@ namespace mergelab::pickle {
 struct Rejection {
     std::string what;
 };
-[[noreturn]] inline void reject(const std::string& what) { throw Rejection{what}; }
+[[noreturn]] inline void reject(const std::string& what)
+{
+    throw Rejection{what};
+}
 
 // True when module.name may appear in a GLOBAL opcode under these options.
 bool isAllowedGlobal(const std::string& module, const std::string& name, bool torchScript);

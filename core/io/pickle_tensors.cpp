@@ -19,8 +19,7 @@ class Collector {
 public:
     Collector(const Document& doc, const Options& options, bool modules)
         : m_doc(doc), m_options(options), m_modules(modules), m_budget(4 * doc.nodes.size() + 4096)
-    {
-    }
+    {}
 
     void walk(uint32_t index, const std::string& prefix, int depth)
     {
@@ -30,7 +29,9 @@ public:
             fail("pickle graph shares values too often to be walked");
         const Node& n = m_doc.nodes[index];
         switch (n.kind) {
-        case Kind::Tensor: emit(prefix, static_cast<uint32_t>(n.i)); return;
+        case Kind::Tensor:
+            emit(prefix, static_cast<uint32_t>(n.i));
+            return;
         case Kind::Dict:
             if (m_modules)
                 return; // TorchScript: parameters and buffers are attributes, not dict entries
@@ -60,7 +61,8 @@ public:
             }
             return;
         }
-        default: return; // numbers, strings, None...: not weights
+        default:
+            return; // numbers, strings, None...: not weights
         }
     }
 
@@ -120,15 +122,19 @@ const Node* dictValue(const Document& doc, const Node& dict, const std::string& 
 std::string scalarText(const Node& n)
 {
     switch (n.kind) {
-    case Kind::Int: return std::to_string(n.i);
-    case Kind::Bool: return n.i ? "true" : "false";
-    case Kind::Str: return n.s.substr(0, 256);
+    case Kind::Int:
+        return std::to_string(n.i);
+    case Kind::Bool:
+        return n.i ? "true" : "false";
+    case Kind::Str:
+        return n.s.substr(0, 256);
     case Kind::Float: {
         char buf[32];
         std::snprintf(buf, sizeof buf, "%.17g", n.f);
         return buf;
     }
-    default: return {};
+    default:
+        return {};
     }
 }
 

@@ -40,7 +40,10 @@ bool readUnsigned(const json& v, uint64_t& out)
     return false;
 }
 
-std::string valueAsString(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+std::string valueAsString(const json& v)
+{
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
 
 // Parses the JSON text, rejecting duplicate top-level keys (nlohmann would keep the last silently).
 json parseHeaderJson(const char* begin, const char* end, const std::string& file)
@@ -94,7 +97,8 @@ SafetensorsEntry parseEntry(const std::string& name, const json& value, uint64_t
     for (const json& dim : *shapeIt) {
         uint64_t d = 0;
         if (!readUnsigned(dim, d) || d > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
-            throw FormatError(file, name, "shape " + shapeIt->dump() + " has a dimension that is not a non-negative integer");
+            throw FormatError(file, name,
+                              "shape " + shapeIt->dump() + " has a dimension that is not a non-negative integer");
         entry.info.shape.push_back(static_cast<int64_t>(d));
     }
     entry.info.byteSize = checkedByteSize(entry.info.dtype, entry.info.shape, file, name);
@@ -108,9 +112,8 @@ SafetensorsEntry parseEntry(const std::string& name, const json& value, uint64_t
                               std::to_string(dataSize) + " bytes)");
     if (entry.end - entry.begin != entry.info.byteSize)
         throw FormatError(file, name,
-                          "data_offsets span " + std::to_string(entry.end - entry.begin) + " bytes but " +
-                              dtypeName + " " + entry.info.shapeString() + " needs " +
-                              std::to_string(entry.info.byteSize));
+                          "data_offsets span " + std::to_string(entry.end - entry.begin) + " bytes but " + dtypeName +
+                              " " + entry.info.shapeString() + " needs " + std::to_string(entry.info.byteSize));
     return entry;
 }
 
@@ -138,7 +141,8 @@ SafetensorsHeader parseSafetensorsHeader(const uint8_t* bytes, uint64_t size, co
     if (size == 0)
         throw FormatError(file, {}, "file is empty");
     if (size < 8)
-        throw FormatError(file, {}, "file is truncated: " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
+        throw FormatError(
+            file, {}, "file is truncated: " + std::to_string(size) + " bytes, shorter than the 8-byte header length");
     uint64_t headerLength = 0;
     for (int i = 7; i >= 0; --i)
         headerLength = (headerLength << 8) | bytes[i]; // little-endian u64

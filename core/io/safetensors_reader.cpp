@@ -22,7 +22,8 @@ using nlohmann::json;
 
 class SafetensorsCheckpoint : public Checkpoint {
 public:
-    SafetensorsCheckpoint(std::string path, std::string format) : m_path(std::move(path)), m_format(std::move(format)) {}
+    SafetensorsCheckpoint(std::string path, std::string format) : m_path(std::move(path)), m_format(std::move(format))
+    {}
 
     const std::string& path() const override { return m_path; }
     std::string format() const override { return m_format; }
@@ -58,7 +59,7 @@ public:
 private:
     struct Location {
         std::shared_ptr<const MappedFile> file;
-        uint64_t offset = 0; // absolute, in the file
+        uint64_t offset = 0;   // absolute, in the file
         std::size_t index = 0; // into m_tensors
     };
     std::string m_path;
@@ -128,8 +129,8 @@ std::unique_ptr<Checkpoint> openSafetensorsSharded(const std::string& indexPath)
     }
 
     const fs::path dir = fs::path(indexPath).parent_path();
-    auto checkpoint = std::make_unique<SafetensorsCheckpoint>(dir.empty() ? indexPath : dir.string(),
-                                                              "safetensors-sharded");
+    auto checkpoint =
+        std::make_unique<SafetensorsCheckpoint>(dir.empty() ? indexPath : dir.string(), "safetensors-sharded");
     std::unordered_map<std::string, std::string> shardOfTensor;
     bool firstShard = true;
     for (const auto& [shardName, names] : namesByShard) {

@@ -81,7 +81,8 @@ std::string buildHeader(const std::vector<TensorInfo>& plan, const std::vector<s
     uint64_t offset = 0;
     for (std::size_t i : tensors) {
         const TensorInfo& t = plan[i];
-        header[t.name] = {{"dtype", dtypeName(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + t.byteSize}}};
+        header[t.name] = {
+            {"dtype", dtypeName(t.dtype)}, {"shape", t.shape}, {"data_offsets", {offset, offset + t.byteSize}}};
         offset += t.byteSize;
     }
     std::string text = header.dump();
@@ -91,7 +92,8 @@ std::string buildHeader(const std::vector<TensorInfo>& plan, const std::vector<s
 
 class SafetensorsWriter : public CheckpointWriter {
 public:
-    SafetensorsWriter(const std::string& path, std::vector<TensorInfo> plan, const WriteOptions& options, bool singleFile)
+    SafetensorsWriter(const std::string& path, std::vector<TensorInfo> plan, const WriteOptions& options,
+                      bool singleFile)
         : m_path(path), m_plan(std::move(plan)), m_metadata(options.metadata)
     {
         validatePlan(path, m_plan);
@@ -237,7 +239,8 @@ private:
         const std::size_t count = m_shards.size();
         for (std::size_t s = 0; s < count; ++s)
             m_shards[s].finalPath =
-                (fs::path(m_folder) / (count == 1 ? std::string(kSingleName) : safetensorsShardName(s + 1, count))).string();
+                (fs::path(m_folder) / (count == 1 ? std::string(kSingleName) : safetensorsShardName(s + 1, count)))
+                    .string();
         if (count > 1) {
             m_indexFinal = (fs::path(m_folder) / kIndexName).string();
         }
@@ -256,8 +259,8 @@ private:
             offset += m_plan[i].byteSize;
         }
         shard.dataSize = offset - shard.dataStart;
-        shard.tempPath = m_single ? m_output->path()
-                                  : (fs::path(m_output->path()) / fs::path(shard.finalPath).filename()).string();
+        shard.tempPath =
+            m_single ? m_output->path() : (fs::path(m_output->path()) / fs::path(shard.finalPath).filename()).string();
         shard.fd = ::open(shard.tempPath.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
         if (shard.fd < 0) {
             const int err = errno;
@@ -306,7 +309,7 @@ private:
     std::map<std::string, std::string> m_metadata;
     std::string m_folder;
     bool m_single = false;
-    std::string m_createdParent;               // made for this output: removed again on abort when empty
+    std::string m_createdParent;            // made for this output: removed again on abort when empty
     std::unique_ptr<AtomicOutput> m_output; // the file or staging folder being written, and its lock
     std::vector<Shard> m_shards;
     std::vector<Slot> m_slots;

@@ -23,8 +23,7 @@ std::string TensorInfo::shapeString() const
 
 TensorData::TensorData(TensorInfo info, std::shared_ptr<const void> owner, const uint8_t* bytes)
     : m_info(std::move(info)), m_owner(std::move(owner)), m_bytes(bytes)
-{
-}
+{}
 
 TensorData TensorData::fromBuffer(TensorInfo info, std::vector<uint8_t> bytes)
 {

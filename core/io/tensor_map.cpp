@@ -10,7 +10,8 @@
 
 namespace mergelab {
 
-void saveTensorMap(const std::string& path, const TensorMap& tensors, const std::map<std::string, std::string>& metadata)
+void saveTensorMap(const std::string& path, const TensorMap& tensors,
+                   const std::map<std::string, std::string>& metadata)
 {
     std::vector<TensorInfo> plan;
     std::vector<std::pair<std::string, at::Tensor>> ordered;

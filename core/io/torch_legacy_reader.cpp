@@ -84,15 +84,17 @@ std::unique_ptr<Checkpoint> openTorchLegacy(const std::string& path, const FileB
             numel = (numel << 8) | data[pos + b];
         pos += 8;
         if (numel > (size - pos) / elem->second)
-            throw FormatError(path, {}, "legacy torch.save file is truncated inside storage '" + key.s + "' (" +
-                                            std::to_string(numel) + " elements declared)");
+            throw FormatError(path, {},
+                              "legacy torch.save file is truncated inside storage '" + key.s + "' (" +
+                                  std::to_string(numel) + " elements declared)");
         const uint64_t bytes = numel * elem->second;
         storages[key.s] = StorageBytes{data + pos, bytes, "storage " + key.s};
         pos += bytes;
     }
 
     auto checkpoint = std::make_unique<TorchPickleCheckpoint>(path, "torch-legacy", file.owner);
-    const std::vector<pickle::NamedTensor> named = pickle::stateDictTensors(doc, options, &checkpoint->mutableMetadata());
+    const std::vector<pickle::NamedTensor> named =
+        pickle::stateDictTensors(doc, options, &checkpoint->mutableMetadata());
     checkpoint->addTensors(doc, named, [&](const pickle::StorageRef& storage, const std::string& tensor) {
         const auto it = storages.find(storage.key);
         if (it == storages.end())

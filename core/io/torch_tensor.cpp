@@ -11,16 +11,26 @@ namespace mergelab {
 c10::ScalarType toScalarType(DType t)
 {
     switch (t) {
-    case DType::F64: return at::kDouble;
-    case DType::F32: return at::kFloat;
-    case DType::F16: return at::kHalf;
-    case DType::BF16: return at::kBFloat16;
-    case DType::I64: return at::kLong;
-    case DType::I32: return at::kInt;
-    case DType::I16: return at::kShort;
-    case DType::I8: return at::kChar;
-    case DType::U8: return at::kByte;
-    case DType::BOOL: return at::kBool;
+    case DType::F64:
+        return at::kDouble;
+    case DType::F32:
+        return at::kFloat;
+    case DType::F16:
+        return at::kHalf;
+    case DType::BF16:
+        return at::kBFloat16;
+    case DType::I64:
+        return at::kLong;
+    case DType::I32:
+        return at::kInt;
+    case DType::I16:
+        return at::kShort;
+    case DType::I8:
+        return at::kChar;
+    case DType::U8:
+        return at::kByte;
+    case DType::BOOL:
+        return at::kBool;
     }
     throw InputError("unknown dtype");
 }
@@ -28,17 +38,28 @@ c10::ScalarType toScalarType(DType t)
 DType fromScalarType(c10::ScalarType t)
 {
     switch (t) {
-    case at::kDouble: return DType::F64;
-    case at::kFloat: return DType::F32;
-    case at::kHalf: return DType::F16;
-    case at::kBFloat16: return DType::BF16;
-    case at::kLong: return DType::I64;
-    case at::kInt: return DType::I32;
-    case at::kShort: return DType::I16;
-    case at::kChar: return DType::I8;
-    case at::kByte: return DType::U8;
-    case at::kBool: return DType::BOOL;
-    default: throw InputError(std::string("unsupported torch dtype ") + c10::toString(t));
+    case at::kDouble:
+        return DType::F64;
+    case at::kFloat:
+        return DType::F32;
+    case at::kHalf:
+        return DType::F16;
+    case at::kBFloat16:
+        return DType::BF16;
+    case at::kLong:
+        return DType::I64;
+    case at::kInt:
+        return DType::I32;
+    case at::kShort:
+        return DType::I16;
+    case at::kChar:
+        return DType::I8;
+    case at::kByte:
+        return DType::U8;
+    case at::kBool:
+        return DType::BOOL;
+    default:
+        throw InputError(std::string("unsupported torch dtype ") + c10::toString(t));
     }
 }
 
@@ -51,7 +72,8 @@ at::Tensor toTorch(const TensorData& data)
         return at::empty(info.shape, options);
     // from_blob wants a non-const pointer; the tensor is only read unless the caller clones it.
     void* bytes = const_cast<uint8_t*>(data.data());
-    return at::from_blob(bytes, info.shape, [owner](void*) mutable { owner.reset(); }, options);
+    return at::from_blob(
+        bytes, info.shape, [owner](void*) mutable { owner.reset(); }, options);
 }
 
 TensorData fromTorch(const std::string& name, const at::Tensor& tensor, DType dtype)

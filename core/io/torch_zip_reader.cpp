@@ -48,14 +48,22 @@ void copyMatrix(const uint8_t* src, int64_t rows, int64_t cols, int64_t rowStrid
         }
 }
 
-void copyMatrix(std::size_t elem, const uint8_t* src, int64_t rows, int64_t cols, int64_t rowStride,
-                int64_t colStride, uint8_t* dst)
+void copyMatrix(std::size_t elem, const uint8_t* src, int64_t rows, int64_t cols, int64_t rowStride, int64_t colStride,
+                uint8_t* dst)
 {
     switch (elem) {
-    case 1: copyMatrix<uint8_t>(src, rows, cols, rowStride, colStride, dst); break;
-    case 2: copyMatrix<uint16_t>(src, rows, cols, rowStride, colStride, dst); break;
-    case 4: copyMatrix<uint32_t>(src, rows, cols, rowStride, colStride, dst); break;
-    default: copyMatrix<uint64_t>(src, rows, cols, rowStride, colStride, dst); break;
+    case 1:
+        copyMatrix<uint8_t>(src, rows, cols, rowStride, colStride, dst);
+        break;
+    case 2:
+        copyMatrix<uint16_t>(src, rows, cols, rowStride, colStride, dst);
+        break;
+    case 4:
+        copyMatrix<uint32_t>(src, rows, cols, rowStride, colStride, dst);
+        break;
+    default:
+        copyMatrix<uint64_t>(src, rows, cols, rowStride, colStride, dst);
+        break;
     }
 }
 
@@ -76,8 +84,8 @@ void gather(const uint8_t* storage, int64_t offset, std::vector<int64_t> sizes, 
         int64_t base = offset;
         for (std::size_t d = 0; d + 2 < rank; ++d)
             base += index[d] * strides[d];
-        copyMatrix(elem, storage + base * static_cast<int64_t>(elem), rows, cols, strides[rank - 2],
-                   strides[rank - 1], out);
+        copyMatrix(elem, storage + base * static_cast<int64_t>(elem), rows, cols, strides[rank - 2], strides[rank - 1],
+                   out);
         out += matrixBytes;
         std::size_t d = rank - 2; // next outer index
         for (;;) {
@@ -93,11 +101,9 @@ void gather(const uint8_t* storage, int64_t offset, std::vector<int64_t> sizes, 
 
 } // namespace
 
-TorchPickleCheckpoint::TorchPickleCheckpoint(std::string path, std::string format,
-                                             std::shared_ptr<const void> owner)
+TorchPickleCheckpoint::TorchPickleCheckpoint(std::string path, std::string format, std::shared_ptr<const void> owner)
     : m_path(std::move(path)), m_format(std::move(format)), m_owner(std::move(owner))
-{
-}
+{}
 
 void TorchPickleCheckpoint::addTensors(const pickle::Document& doc, const std::vector<pickle::NamedTensor>& named,
                                        const StorageLookup& lookup)
@@ -139,9 +145,10 @@ void TorchPickleCheckpoint::addTensor(const pickle::Document& doc, const pickle:
             last += static_cast<__int128>(ref.sizes[d] - 1) * ref.strides[d];
     }
     if (numel > 0 && last >= storage.numel)
-        fail("view (offset " + std::to_string(ref.offset) + ", shape " + TensorInfo{{}, {}, ref.sizes, 0}.shapeString() +
-             ") reaches element " + std::to_string(static_cast<int64_t>(last)) + " of a storage of " +
-             std::to_string(storage.numel) + " elements");
+        fail("view (offset " + std::to_string(ref.offset) + ", shape " +
+             TensorInfo{{}, {}, ref.sizes, 0}.shapeString() + ") reaches element " +
+             std::to_string(static_cast<int64_t>(last)) + " of a storage of " + std::to_string(storage.numel) +
+             " elements");
 
     // A non-contiguous view is materialised on read. Stride-0 (expanded) views can claim far more
     // elements than their storage holds; refuse sizes a real checkpoint would not have, before
@@ -220,8 +227,9 @@ std::unique_ptr<Checkpoint> openTorchBytes(const std::string& path, const FileBy
     if (const ZipEntry* order = zip.find(prefix + "byteorder")) {
         const std::string text(reinterpret_cast<const char*>(zip.storedData(*order)), order->size);
         if (text != "little")
-            throw FormatError(path, {}, "archive was written with byte order '" + text.substr(0, 16) +
-                                            "'; only little-endian archives are supported");
+            throw FormatError(path, {},
+                              "archive was written with byte order '" + text.substr(0, 16) +
+                                  "'; only little-endian archives are supported");
     }
     const bool torchScript = mode == TorchArchiveMode::TorchScript ||
                              (mode == TorchArchiveMode::Detect && isTorchScriptArchive(zip, prefix));
@@ -231,10 +239,11 @@ std::unique_ptr<Checkpoint> openTorchBytes(const std::string& path, const FileBy
     options.source = "data.pkl";
     options.torchScript = torchScript;
     const pickle::Document doc = pickle::unpickle(zip.storedData(*pkl), pkl->size, options);
-    auto checkpoint = std::make_unique<TorchPickleCheckpoint>(path, torchScript ? "torchscript" : "torch-zip", file.owner);
-    const std::vector<pickle::NamedTensor> named = torchScript
-                                                       ? pickle::moduleTensors(doc, options)
-                                                       : pickle::stateDictTensors(doc, options, &checkpoint->mutableMetadata());
+    auto checkpoint =
+        std::make_unique<TorchPickleCheckpoint>(path, torchScript ? "torchscript" : "torch-zip", file.owner);
+    const std::vector<pickle::NamedTensor> named =
+        torchScript ? pickle::moduleTensors(doc, options)
+                    : pickle::stateDictTensors(doc, options, &checkpoint->mutableMetadata());
     checkpoint->addTensors(doc, named, [&](const pickle::StorageRef& storage, const std::string& tensor) {
         const std::string record = "data/" + storage.key;
         const ZipEntry* entry = zip.find(prefix + record);

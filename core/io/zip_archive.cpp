@@ -21,12 +21,24 @@ constexpr uint64_t kLocatorSize = 20;
 constexpr uint64_t kCentralSize = 46;
 constexpr uint64_t kLocalSize = 30;
 
-uint16_t le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
-uint32_t le32(const uint8_t* p) { return uint32_t(le16(p)) | (uint32_t(le16(p + 2)) << 16); }
-uint64_t le64(const uint8_t* p) { return uint64_t(le32(p)) | (uint64_t(le32(p + 4)) << 32); }
+uint16_t le16(const uint8_t* p)
+{
+    return static_cast<uint16_t>(p[0] | (p[1] << 8));
+}
+uint32_t le32(const uint8_t* p)
+{
+    return uint32_t(le16(p)) | (uint32_t(le16(p + 2)) << 16);
+}
+uint64_t le64(const uint8_t* p)
+{
+    return uint64_t(le32(p)) | (uint64_t(le32(p + 4)) << 32);
+}
 
 // True when [offset, offset + length) lies inside [0, size).
-bool fits(uint64_t offset, uint64_t length, uint64_t size) { return offset <= size && length <= size - offset; }
+bool fits(uint64_t offset, uint64_t length, uint64_t size)
+{
+    return offset <= size && length <= size - offset;
+}
 
 } // namespace
 
@@ -36,7 +48,10 @@ ZipArchive::ZipArchive(const uint8_t* data, uint64_t size, std::string path)
     parse();
 }
 
-void ZipArchive::fail(const std::string& what) const { throw FormatError(m_path, {}, what); }
+void ZipArchive::fail(const std::string& what) const
+{
+    throw FormatError(m_path, {}, what);
+}
 
 void ZipArchive::parse()
 {

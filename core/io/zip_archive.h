@@ -10,9 +10,9 @@ namespace mergelab {
 // One record of a zip archive, located and bounds-checked against the file.
 struct ZipEntry {
     std::string name;
-    uint16_t method = 0;       // 0 = stored; anything else is compressed
-    uint64_t dataOffset = 0;   // first byte of the record's data in the file
-    uint64_t size = 0;         // stored (compressed) size in bytes
+    uint16_t method = 0;     // 0 = stored; anything else is compressed
+    uint64_t dataOffset = 0; // first byte of the record's data in the file
+    uint64_t size = 0;       // stored (compressed) size in bytes
     uint64_t uncompressedSize = 0;
 };
 

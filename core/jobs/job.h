@@ -42,9 +42,18 @@ class CallbackProgress : public Progress {
 public:
     using Fn = std::function<void(double, double, const std::string&)>;
     explicit CallbackProgress(Fn fn, std::function<void(const std::string&)> logFn = {})
-        : m_fn(std::move(fn)), m_log(std::move(logFn)) {}
-    void update(double done, double total, const std::string& message) override { if (m_fn) m_fn(done, total, message); }
-    void log(const std::string& line) override { if (m_log) m_log(line); }
+        : m_fn(std::move(fn)), m_log(std::move(logFn))
+    {}
+    void update(double done, double total, const std::string& message) override
+    {
+        if (m_fn)
+            m_fn(done, total, message);
+    }
+    void log(const std::string& line) override
+    {
+        if (m_log)
+            m_log(line);
+    }
 
 private:
     Fn m_fn;

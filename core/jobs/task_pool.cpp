@@ -32,9 +32,7 @@ void parallelFor(std::size_t count, const std::function<void(std::size_t, int)>&
     std::size_t next = 0;
     uint64_t inFlight = 0;
     std::exception_ptr failure;
-    auto fits = [&] {
-        return !options.cost || inFlight == 0 || inFlight + options.cost(next) <= options.budget;
-    };
+    auto fits = [&] { return !options.cost || inFlight == 0 || inFlight + options.cost(next) <= options.budget; };
     auto work = [&](int worker) {
         ScopedThreadSettings serialOps(1); // per thread with OpenMP: set in every worker
         for (;;) {

@@ -4,10 +4,7 @@
 
 namespace mergelab {
 
-LayerIndexParser::LayerIndexParser()
-    : LayerIndexParser({R"((?:^|\.)(?:layers|h|blocks|layer)\.(\d+)(?:\.|$))"})
-{
-}
+LayerIndexParser::LayerIndexParser() : LayerIndexParser({R"((?:^|\.)(?:layers|h|blocks|layer)\.(\d+)(?:\.|$))"}) {}
 
 LayerIndexParser::LayerIndexParser(const std::vector<std::string>& patterns)
 {

@@ -54,8 +54,7 @@ at::Tensor float32Copy(const TensorData& data, const std::string& file, const Me
     const int64_t bad = t.numel() - at::isfinite(t).sum().item<int64_t>();
     if (bad > 0) {
         if (plan.options().strict)
-            throw InputError(file, data.info().name,
-                             std::to_string(bad) + " NaN/Inf values (--strict refuses them)");
+            throw InputError(file, data.info().name, std::to_string(bad) + " NaN/Inf values (--strict refuses them)");
         nonFinite.add(file, data.info().name, bad);
     }
     return t;

@@ -34,21 +34,21 @@ using TensorFilter = std::function<bool(const std::string& name)>;
 
 // How a merge runs, beyond what the recipe says.
 struct MergeOptions {
-    bool allowMissing = false;           // a model lacking a tensor contributes the base's
-    bool strict = false;                 // NaN/Inf in an input is an error instead of a warning
-    uint64_t maxMemory = 2ull << 30;     // budget for the tensors being merged at once (bytes)
-    int threads = 2;                     // tensors merged in parallel (within maxMemory)
-    TensorFilter filter;                 // only these tensors (default: all)
-    bool force = false;                  // replace an existing output that MergeLab did not write
+    bool allowMissing = false;       // a model lacking a tensor contributes the base's
+    bool strict = false;             // NaN/Inf in an input is an error instead of a warning
+    uint64_t maxMemory = 2ull << 30; // budget for the tensors being merged at once (bytes)
+    int threads = 2;                 // tensors merged in parallel (within maxMemory)
+    TensorFilter filter;             // only these tensors (default: all)
+    bool force = false;              // replace an existing output that MergeLab did not write
 };
 
 // One output tensor of the plan.
 struct PlannedTensor {
-    TensorInfo output;           // name, shape, output dtype, output bytes
-    std::vector<bool> missing;   // per model: absent, the base's tensor stands in (allowMissing)
-    bool copy = false;           // not floating point: copied unchanged from the base (or first model)
-    double depth = 0;            // relative depth t in [0, 1] used by gradient parameters
-    uint64_t workBytes = 0;      // estimated peak memory while this tensor is merged
+    TensorInfo output;         // name, shape, output dtype, output bytes
+    std::vector<bool> missing; // per model: absent, the base's tensor stands in (allowMissing)
+    bool copy = false;         // not floating point: copied unchanged from the base (or first model)
+    double depth = 0;          // relative depth t in [0, 1] used by gradient parameters
+    uint64_t workBytes = 0;    // estimated peak memory while this tensor is merged
 };
 
 // NaN/Inf counts found in the inputs while merging (thread-safe).
@@ -100,16 +100,16 @@ private:
 
 // Options of the in-memory merge.
 struct InMemoryMergeOptions {
-    TensorFilter filter;        // only these tensors (default: all)
+    TensorFilter filter; // only these tensors (default: all)
     bool allowMissing = false;
-    bool float32 = true;        // false: tensors in the recipe's output dtype
+    bool float32 = true; // false: tensors in the recipe's output dtype
 };
 
 // Merges a recipe into memory without writing anything: name -> tensor (CPU, contiguous, owning
 // its memory). For the evaluator, the GUI preview and search loops. Progress and cancel optional.
 std::map<std::string, at::Tensor> mergeInMemory(const Recipe& recipe, const MergeSources& sources,
-                                                const InMemoryMergeOptions& options = {},
-                                                Progress* progress = nullptr, const CancelToken* cancel = nullptr);
+                                                const InMemoryMergeOptions& options = {}, Progress* progress = nullptr,
+                                                const CancelToken* cancel = nullptr);
 // Same, opening the recipe's paths.
 std::map<std::string, at::Tensor> mergeInMemory(const Recipe& recipe, const InMemoryMergeOptions& options = {},
                                                 Progress* progress = nullptr, const CancelToken* cancel = nullptr);

@@ -27,9 +27,18 @@ std::string canonical(const std::string& path)
 }
 
 // Files a Hugging Face folder needs besides the weights.
-const char* const kSideFiles[] = {"config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json",
-                                  "special_tokens_map.json", "tokenizer.model", "vocab.json", "vocab.txt",
-                                  "merges.txt", "added_tokens.json", "preprocessor_config.json", "chat_template.jinja"};
+const char* const kSideFiles[] = {"config.json",
+                                  "generation_config.json",
+                                  "tokenizer.json",
+                                  "tokenizer_config.json",
+                                  "special_tokens_map.json",
+                                  "tokenizer.model",
+                                  "vocab.json",
+                                  "vocab.txt",
+                                  "merges.txt",
+                                  "added_tokens.json",
+                                  "preprocessor_config.json",
+                                  "chat_template.jinja"};
 
 void writeText(const fs::path& path, const std::string& text)
 {
@@ -80,14 +89,12 @@ void refuseOutputOverInput(const std::string& output, const MergeSources& source
 
 MergeJob::MergeJob(Recipe recipe, std::string outputPath, MergeOptions options)
     : m_recipe(std::move(recipe)), m_output(std::move(outputPath)), m_options(std::move(options))
-{
-}
+{}
 
 MergeJob::MergeJob(Recipe recipe, MergeSources sources, std::string outputPath, MergeOptions options)
-    : m_recipe(std::move(recipe)), m_sources(std::move(sources)), m_haveSources(true),
-      m_output(std::move(outputPath)), m_options(std::move(options))
-{
-}
+    : m_recipe(std::move(recipe)), m_sources(std::move(sources)), m_haveSources(true), m_output(std::move(outputPath)),
+      m_options(std::move(options))
+{}
 
 void MergeJob::run(Progress& progress, const CancelToken& cancel)
 {
@@ -131,15 +138,18 @@ void MergeJob::run(Progress& progress, const CancelToken& cancel)
     pool.cost = [&](std::size_t index) { return tensors[index].workBytes; };
     pool.budget = m_options.maxMemory;
     // On failure the writer's destructor removes the temporary output.
-    parallelFor(tensors.size(), [&](std::size_t index, int) {
-        const PlannedTensor& t = tensors[index];
-        at::Tensor merged = plan.mergeTensor(t, nonFinite);
-        TensorData bytes = fromTorch(t.output.name, merged, t.output.dtype);
-        merged = at::Tensor();
-        writer->write(bytes);
-        std::lock_guard<std::mutex> lock(progressMutex);
-        progress.update(static_cast<double>(++done), total, t.output.name);
-    }, cancel, pool);
+    parallelFor(
+        tensors.size(),
+        [&](std::size_t index, int) {
+            const PlannedTensor& t = tensors[index];
+            at::Tensor merged = plan.mergeTensor(t, nonFinite);
+            TensorData bytes = fromTorch(t.output.name, merged, t.output.dtype);
+            merged = at::Tensor();
+            writer->write(bytes);
+            std::lock_guard<std::mutex> lock(progressMutex);
+            progress.update(static_cast<double>(++done), total, t.output.name);
+        },
+        cancel, pool);
     throwIfCancelled(cancel);
 
     for (const std::string& w : nonFinite.warnings()) {

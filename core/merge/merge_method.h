@@ -12,15 +12,15 @@ namespace mergelab {
 
 // One parameter a method accepts, with what the GUI's parameter editor and the validators need.
 struct ParamDef {
-    std::string name;         // "density", "weight", "lambda", "t", "normalize", "gamma", "epsilon", ...
-    double defaultValue = 0;  // also for booleans (0/1)
-    double minValue = 0;      // inclusive unless minExclusive
+    std::string name;        // "density", "weight", "lambda", "t", "normalize", "gamma", "epsilon", ...
+    double defaultValue = 0; // also for booleans (0/1)
+    double minValue = 0;     // inclusive unless minExclusive
     double maxValue = 1;
     bool minExclusive = false;
-    bool perModel = false;    // may differ per fine-tuned model (mergekit "models[].parameters")
+    bool perModel = false; // may differ per fine-tuned model (mergekit "models[].parameters")
     bool boolean = false;
     bool integer = false;
-    std::string help;         // one line
+    std::string help; // one line
 };
 
 // Parameter values resolved for one tensor (gradients interpolated, filters applied).
@@ -38,12 +38,12 @@ struct TensorParams {
 class MergeMethod {
 public:
     virtual ~MergeMethod() = default;
-    virtual std::string name() const = 0;          // mergekit's name: "ties", "dare_linear", ...
-    virtual std::string description() const = 0;  // one line for --help and the GUI
+    virtual std::string name() const = 0;        // mergekit's name: "ties", "dare_linear", ...
+    virtual std::string description() const = 0; // one line for --help and the GUI
     virtual std::vector<ParamDef> params() const = 0;
     virtual bool needsBase() const { return true; }
     virtual int minModels() const { return 1; }
-    virtual int maxModels() const { return -1; }   // -1: no limit
+    virtual int maxModels() const { return -1; } // -1: no limit
     // Throws InputError naming the parameter when a value is out of range or the model count is wrong.
     virtual void validate(const TensorParams& params, int modelCount) const;
     // base: the base tensor (undefined when needsBase() is false and no base was given); models: the

@@ -22,7 +22,8 @@ std::string modelLabel(const MergeSources& s, std::size_t i)
 // everything else (final norm, lm_head, classifier) last (t = 1, post_weights).
 double depthWithoutLayer(const std::string& name)
 {
-    static const std::regex early(R"((embed|wte|wpe|tok_embeddings|word_embeddings|position_embedding|cls_token|patch_embed|pos_embed))");
+    static const std::regex early(
+        R"((embed|wte|wpe|tok_embeddings|word_embeddings|position_embedding|cls_token|patch_embed|pos_embed))");
     return std::regex_search(name, early) ? 0.0 : 1.0;
 }
 
@@ -56,13 +57,13 @@ MergePlan::MergePlan(Recipe recipe, MergeSources sources, MergeOptions options)
             throw InputError("merge plan: a model checkpoint is not open");
     if (m_method->needsBase() && !m_sources.base)
         throw InputError(m_recipe.method + " needs a base model");
-    const Checkpoint* reference = m_sources.base ? m_sources.base.get()
-                                                 : (m_sources.models.empty() ? nullptr : m_sources.models[0].get());
+    const Checkpoint* reference =
+        m_sources.base ? m_sources.base.get() : (m_sources.models.empty() ? nullptr : m_sources.models[0].get());
     if (!reference)
         throw InputError(m_recipe.method + ": nothing to merge (no base and no models)");
 
-    const LayerIndexParser layers = m_recipe.layerPatterns.empty() ? LayerIndexParser()
-                                                                   : LayerIndexParser(m_recipe.layerPatterns);
+    const LayerIndexParser layers =
+        m_recipe.layerPatterns.empty() ? LayerIndexParser() : LayerIndexParser(m_recipe.layerPatterns);
     std::vector<std::string> names;
     for (const TensorInfo& info : reference->tensors())
         names.push_back(info.name);
@@ -94,8 +95,8 @@ MergePlan::MergePlan(Recipe recipe, MergeSources sources, MergeOptions options)
             }
             if (info->shape != ref.shape)
                 throw InputError(model.path(), ref.name,
-                                 "shape " + info->shapeString() + " in " + model.path() + " but " +
-                                     ref.shapeString() + " in " + reference->path());
+                                 "shape " + info->shapeString() + " in " + model.path() + " but " + ref.shapeString() +
+                                     " in " + reference->path());
             if (isFloating(info->dtype) != isFloating(ref.dtype))
                 throw InputError(model.path(), ref.name,
                                  std::string("dtype ") + dtypeName(info->dtype) + " in " + model.path() + " but " +
@@ -114,8 +115,8 @@ MergePlan::MergePlan(Recipe recipe, MergeSources sources, MergeOptions options)
         const auto numel = static_cast<uint64_t>(ref.numel());
         // float32 copies of every input, ~4 float32/bool temporaries of the method, the input pages
         // touched and the converted output.
-        pt.workBytes = pt.copy ? 2 * ref.byteSize
-                               : numel * (4 * (modelCount + 1) + 16 + inputElementBytes) + pt.output.byteSize;
+        pt.workBytes =
+            pt.copy ? 2 * ref.byteSize : numel * (4 * (modelCount + 1) + 16 + inputElementBytes) + pt.output.byteSize;
         if (!pt.copy) {
             TensorParams params = paramsFor(pt);
             std::size_t present = 0;
@@ -209,8 +210,7 @@ std::string MergePlan::describe() const
     if (m_sources.base)
         o << "base: " << m_sources.base->path() << " (" << m_sources.base->format() << ")\n";
     for (std::size_t i = 0; i < m_sources.models.size(); ++i)
-        o << "model " << i + 1 << ": " << m_sources.models[i]->path() << " (" << m_sources.models[i]->format()
-          << ")\n";
+        o << "model " << i + 1 << ": " << m_sources.models[i]->path() << " (" << m_sources.models[i]->format() << ")\n";
     std::size_t copied = 0, withMissing = 0;
     for (const PlannedTensor& t : m_tensors) {
         copied += t.copy ? 1 : 0;

@@ -13,12 +13,11 @@ namespace mergelab {
 
 using Sparsify = TaskArithmeticFamily::Sparsify;
 
-TaskArithmeticFamily::TaskArithmeticFamily(std::string name, std::string description, Sparsify sparsify,
-                                           bool consensus, bool defaultNormalize)
+TaskArithmeticFamily::TaskArithmeticFamily(std::string name, std::string description, Sparsify sparsify, bool consensus,
+                                           bool defaultNormalize)
     : m_name(std::move(name)), m_description(std::move(description)), m_sparsify(sparsify), m_consensus(consensus),
       m_defaultNormalize(defaultNormalize)
-{
-}
+{}
 
 std::vector<ParamDef> TaskArithmeticFamily::params() const
 {
@@ -62,8 +61,11 @@ at::Tensor TaskArithmeticFamily::mergeTaskVectors(const std::string& tensorName,
             delta = delta.clone(); // sparsification works in place
         const double density = p.model(i, "density", 1.0);
         switch (m_sparsify) {
-        case Sparsify::None: break;
-        case Sparsify::Magnitude: sparsifyMagnitude(delta, density); break;
+        case Sparsify::None:
+            break;
+        case Sparsify::Magnitude:
+            sparsifyMagnitude(delta, density);
+            break;
         case Sparsify::Random:
             sparsifyRandom(delta, density, p.get("rescale", 1) != 0, derivedSeed(seed, tensorName, i));
             break;
@@ -116,9 +118,9 @@ void registerTaskArithmeticMethods()
     registerMethod(std::make_unique<TaskArithmeticFamily>(
         "breadcrumbs", "Model Breadcrumbs: drop the largest gamma and the smallest entries, keep density",
         Sparsify::MagnitudeOutliers, false, false));
-    registerMethod(std::make_unique<TaskArithmeticFamily>(
-        "breadcrumbs_ties", "Model Breadcrumbs sparsification with TIES sign election",
-        Sparsify::MagnitudeOutliers, true, false));
+    registerMethod(std::make_unique<TaskArithmeticFamily>("breadcrumbs_ties",
+                                                          "Model Breadcrumbs sparsification with TIES sign election",
+                                                          Sparsify::MagnitudeOutliers, true, false));
 }
 
 } // namespace mergelab

@@ -153,7 +153,8 @@ json dataToJson(const RecipeData& data)
     if (!data.tasks.empty()) {
         json tasks = json::array();
         for (const RecipeDataTask& t : data.tasks) {
-            json e = {{"dataset", t.dataset}, {"head", t.head}, {"head_tensor", t.headTensor}, {"normalize", t.normalize}};
+            json e = {
+                {"dataset", t.dataset}, {"head", t.head}, {"head_tensor", t.headTensor}, {"normalize", t.normalize}};
             if (!t.name.empty())
                 e["name"] = t.name;
             if (!t.headBias.empty())
@@ -183,8 +184,9 @@ Recipe recipeFromJson(const json& j, const std::string& baseDir)
 {
     if (!j.is_object())
         throw InputError("a recipe must be a JSON object");
-    checkKeys(j, {"mergelab_recipe", "method", "base", "models", "parameters", "overrides", "out_dtype",
-                  "shard_size", "seed", "layer_patterns", "data"},
+    checkKeys(j,
+              {"mergelab_recipe", "method", "base", "models", "parameters", "overrides", "out_dtype", "shard_size",
+               "seed", "layer_patterns", "data"},
               "");
     Recipe r;
     if (!j.contains("method"))
@@ -327,8 +329,8 @@ void validateRecipe(const Recipe& r)
         for (const auto& [name, setting] : params) {
             auto def = std::find_if(defs.begin(), defs.end(), [&](const ParamDef& d) { return d.name == name; });
             if (def == defs.end())
-                throw InputError(r.method + ": unknown parameter '" + name + "'" + where + " (known: " +
-                                 knownNames() + ")");
+                throw InputError(r.method + ": unknown parameter '" + name + "'" + where + " (known: " + knownNames() +
+                                 ")");
             if (perModel && !def->perModel)
                 throw InputError(r.method + ": parameter '" + name + "' is global, not per model" + where);
         }

@@ -40,29 +40,29 @@ struct RecipeDataTask {
 // adamerging-layerwise, wemoe; docs/recipes.md): where inputs come from and the training knobs.
 // Negative numbers / empty strings mean "the method's default".
 struct RecipeData {
-    std::string project;                // *.mergelab.json: architecture, heads, datasets (and base/models when the recipe has none)
-    std::string config;                 // without a project: the clip_vit config.json ...
-    std::vector<RecipeDataTask> tasks;  // ... and one task per model, in model order
-    std::string split;                  // dataset split the method reads
-    int64_t samples = -1;               // inputs per task
-    int64_t steps = -1;                 // training steps (adamerging, wemoe)
-    double learningRate = -1;           // Adam learning rate
-    int64_t batch = -1;                 // inputs per task and step
-    std::optional<uint64_t> seed;       // default: the recipe's seed
+    std::string project; // *.mergelab.json: architecture, heads, datasets (and base/models when the recipe has none)
+    std::string config;  // without a project: the clip_vit config.json ...
+    std::vector<RecipeDataTask> tasks; // ... and one task per model, in model order
+    std::string split;                 // dataset split the method reads
+    int64_t samples = -1;              // inputs per task
+    int64_t steps = -1;                // training steps (adamerging, wemoe)
+    double learningRate = -1;          // Adam learning rate
+    int64_t batch = -1;                // inputs per task and step
+    std::optional<uint64_t> seed;      // default: the recipe's seed
 };
 
 // What to merge and how: MergeLab's recipe (docs/recipes.md). Also built from mergekit YAML.
 struct Recipe {
-    std::string method;                          // registry name: "ties", "slerp", ...
-    std::string base;                            // base checkpoint path; empty when the method needs none
-    std::vector<RecipeModel> models;             // fine-tuned inputs, in order
-    std::map<std::string, ParamSetting> params;  // global parameters
-    std::vector<ParamOverride> overrides;        // first matching override wins over `params`
-    std::optional<DType> outDtype;               // default: each tensor keeps the base's dtype
+    std::string method;                         // registry name: "ties", "slerp", ...
+    std::string base;                           // base checkpoint path; empty when the method needs none
+    std::vector<RecipeModel> models;            // fine-tuned inputs, in order
+    std::map<std::string, ParamSetting> params; // global parameters
+    std::vector<ParamOverride> overrides;       // first matching override wins over `params`
+    std::optional<DType> outDtype;              // default: each tensor keeps the base's dtype
     uint64_t shardSize = 5ull * 1000 * 1000 * 1000;
-    uint64_t seed = 0;                           // random methods (dare_*): see docs/recipes.md
-    std::vector<std::string> layerPatterns;      // empty: LayerIndexParser defaults
-    std::optional<RecipeData> data;              // merges that learn from data only
+    uint64_t seed = 0;                      // random methods (dare_*): see docs/recipes.md
+    std::vector<std::string> layerPatterns; // empty: LayerIndexParser defaults
+    std::optional<RecipeData> data;         // merges that learn from data only
 };
 
 // Loads a recipe file: MergeLab JSON (.json) or mergekit YAML (.yml/.yaml). Relative paths are

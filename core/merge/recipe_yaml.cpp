@@ -29,8 +29,7 @@ json scalarToJson(const YAML::Node& node)
             const double d = std::stod(s, &used);
             if (used == s.size())
                 return d;
-        } catch (const std::exception&) {
-        }
+        } catch (const std::exception&) {}
     }
     return s;
 }

@@ -20,7 +20,6 @@ namespace {
 
 constexpr int64_t kChunk = 256; // inputs per forward
 
-
 } // namespace
 
 MergeabilityData::MergeabilityData(const ModelSet& set, const std::string& split, int64_t limit)
@@ -62,7 +61,8 @@ at::Tensor MergeabilityData::predict(const TensorMap& params, std::size_t k)
     const EvalTask& t = m_data.at(k);
     std::vector<at::Tensor> out;
     for (int64_t s = 0; s < t.inputs.size(0); s += kChunk)
-        out.push_back(t.head.logits(m_backbone->embed(t.inputs.slice(0, s, std::min(t.inputs.size(0), s + kChunk)))).argmax(1));
+        out.push_back(
+            t.head.logits(m_backbone->embed(t.inputs.slice(0, s, std::min(t.inputs.size(0), s + kChunk)))).argmax(1));
     return at::cat(out);
 }
 
@@ -101,14 +101,15 @@ SharpnessResult MergeabilityData::sharpnessOf(std::size_t k, double rho, int64_t
         params,
         [&](int64_t b) {
             const int64_t s = b * batchSize, e = std::min(n, s + batchSize);
-            return at::cross_entropy_loss(t.head.logits(m_backbone->embed(t.inputs.slice(0, s, e))), t.labels.slice(0, s, e));
+            return at::cross_entropy_loss(t.head.logits(m_backbone->embed(t.inputs.slice(0, s, e))),
+                                          t.labels.slice(0, s, e));
         },
         batches, rho, cancel);
 }
 
-DiagnoseJob::DiagnoseJob(ModelSet set, DiagnosticsOptions options) : m_set(std::move(set)), m_options(std::move(options))
-{
-}
+DiagnoseJob::DiagnoseJob(ModelSet set, DiagnosticsOptions options)
+    : m_set(std::move(set)), m_options(std::move(options))
+{}
 
 void DiagnoseJob::run(Progress& progress, const CancelToken& cancel)
 {
@@ -123,7 +124,8 @@ void DiagnoseJob::run(Progress& progress, const CancelToken& cancel)
     const int indexB = o.surfaceB.empty() ? -1 : data.indexOfTask(o.surfaceB);
     for (const auto& [name, index] : {std::pair{o.surfaceA, indexA}, std::pair{o.surfaceB, indexB}})
         if (!name.empty() && index < 0)
-            throw InputError(m_set.projectPath(), {}, "unknown task \"" + name + "\" for the surface (fine-tuned tasks with data)");
+            throw InputError(m_set.projectPath(), {},
+                             "unknown task \"" + name + "\" for the surface (fine-tuned tasks with data)");
 
     DiagnosticsReport& r = m_report;
     r = {};
@@ -154,9 +156,9 @@ void DiagnoseJob::run(Progress& progress, const CancelToken& cancel)
             data.base(), data.taskVectors(), data.tasks(), std::vector<double>(n, o.alpha),
             [&](const TensorMap& params, std::size_t k) { return data.predict(params, k); }, progress, cancel);
     if (indexA >= 0)
-        r.surface = coefficientSurface(data.base(), data.taskVectors(), data.tasks(), indexA, indexB, o.grid, o.grid,
-                                       [&](const TensorMap& params, std::size_t k) { return data.score(params, k); },
-                                       progress, cancel);
+        r.surface = coefficientSurface(
+            data.base(), data.taskVectors(), data.tasks(), indexA, indexB, o.grid, o.grid,
+            [&](const TensorMap& params, std::size_t k) { return data.score(params, k); }, progress, cancel);
 }
 
 std::string DiagnosticsReport::toJson() const
@@ -180,13 +182,13 @@ std::string DiagnosticsReport::toJson() const
                                   {"accuracy", m.accuracy}});
     if (disentanglement) {
         const DisentanglementReport& d = *disentanglement;
-        j["disentanglement"] = {{"tasks", d.tasks}, {"alphas", d.alphas},   {"pairs", d.pairs},
+        j["disentanglement"] = {{"tasks", d.tasks}, {"alphas", d.alphas},      {"pairs", d.pairs},
                                 {"all", d.all},     {"pair_mean", d.pairMean}, {"all_mean", d.allMean}};
     }
     if (surface) {
         const CoefficientSurface& s = *surface;
-        j["surface"] = {{"task_a", s.taskA},   {"task_b", s.taskB},   {"alphas_a", s.alphasA},
-                        {"alphas_b", s.alphasB}, {"loss", s.loss}, {"accuracy", s.accuracy}};
+        j["surface"] = {{"task_a", s.taskA},     {"task_b", s.taskB}, {"alphas_a", s.alphasA},
+                        {"alphas_b", s.alphasB}, {"loss", s.loss},    {"accuracy", s.accuracy}};
     }
     return j.dump(2);
 }
@@ -209,8 +211,8 @@ std::string DiagnosticsReport::toText() const
         out << "model        task         accuracy   loss     +ascent  sharpness\n";
         for (const ModelSharpness& m : sharpness) {
             char line[256];
-            std::snprintf(line, sizeof line, "%-12s %-12s %7.1f%%  %7.4f  %7.4f  %9.5f\n", m.model.c_str(), m.task.c_str(),
-                          100 * m.accuracy, m.result.loss, m.result.perturbedLoss, m.result.sharpness);
+            std::snprintf(line, sizeof line, "%-12s %-12s %7.1f%%  %7.4f  %7.4f  %9.5f\n", m.model.c_str(),
+                          m.task.c_str(), 100 * m.accuracy, m.result.loss, m.result.perturbedLoss, m.result.sharpness);
             out << line;
         }
         out << "base accuracy on these tasks: " << fmt("%.1f%%", 100 * baseAccuracy) << "\n";
@@ -239,7 +241,8 @@ std::string DiagnosticsReport::toText() const
         const CoefficientSurface& s = *surface;
         for (int what = 0; what < 2; ++what) {
             const auto& m = what == 0 ? s.accuracy : s.loss;
-            out << "\n" << (what == 0 ? "accuracy (%)" : "loss") << " at base + a*" << s.taskA
+            out << "\n"
+                << (what == 0 ? "accuracy (%)" : "loss") << " at base + a*" << s.taskA
                 << (s.taskB.empty() ? std::string() : " + b*" + s.taskB) << " (mean over "
                 << (s.taskB.empty() ? s.taskA : s.taskA + " and " + s.taskB) << ")\n";
             out << (s.taskB.empty() ? "a        " : "a \\ b    ");

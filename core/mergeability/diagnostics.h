@@ -15,10 +15,10 @@ namespace mergelab {
 // What `diagnose` computes, on which data.
 struct DiagnosticsOptions {
     std::string split = "val";
-    int64_t limit = 256;          // samples per task (< 0: all)
-    double rho = 0.05;            // sharpness radius
-    int64_t sharpnessBatch = 64;  // inputs per sharpness batch
-    double alpha = 0.3;           // coefficient of every task vector for the disentanglement error
+    int64_t limit = 256;         // samples per task (< 0: all)
+    double rho = 0.05;           // sharpness radius
+    int64_t sharpnessBatch = 64; // inputs per sharpness batch
+    double alpha = 0.3;          // coefficient of every task vector for the disentanglement error
     bool sharpness = true;
     bool disentanglement = true;
     std::string surfaceA, surfaceB; // tasks of the surface ("" = none; B "" = a line)
@@ -54,7 +54,7 @@ public:
     MergeabilityData(const ModelSet& set, const std::string& split, int64_t limit);
     ~MergeabilityData();
 
-    const std::vector<std::string>& models() const { return m_models; } // fine-tune names
+    const std::vector<std::string>& models() const { return m_models; }   // fine-tune names
     const std::vector<std::string>& tasks() const { return m_taskNames; } // their tasks
     const TensorMap& base() const { return m_base; }
     const std::vector<TensorMap>& taskVectors() const { return m_taskVectors; }

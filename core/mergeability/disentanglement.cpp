@@ -38,8 +38,9 @@ TensorMap taskVector(const TensorMap& base, const TensorMap& finetuned)
         if (it == finetuned.end() || !at::isFloatingType(b.scalar_type()))
             continue;
         if (!it->second.sizes().equals(b.sizes()))
-            throw InputError({}, name, "fine-tuned shape " + std::string(c10::str(it->second.sizes())) +
-                                           " differs from the base's " + std::string(c10::str(b.sizes())));
+            throw InputError({}, name,
+                             "fine-tuned shape " + std::string(c10::str(it->second.sizes())) +
+                                 " differs from the base's " + std::string(c10::str(b.sizes())));
         out[name] = it->second.to(b.scalar_type()) - b;
     }
     return out;
@@ -58,8 +59,7 @@ double disagreement(const at::Tensor& a, const at::Tensor& b)
 
 DisentanglementReport weightDisentanglement(const TensorMap& base, const std::vector<TensorMap>& taskVectors,
                                             const std::vector<std::string>& names, const std::vector<double>& alphas,
-                                            const TaskPredictor& predict, Progress& progress,
-                                            const CancelToken& cancel)
+                                            const TaskPredictor& predict, Progress& progress, const CancelToken& cancel)
 {
     const std::size_t n = taskVectors.size();
     if (names.size() != n || alphas.size() != n)
@@ -92,7 +92,8 @@ DisentanglementReport weightDisentanglement(const TensorMap& base, const std::ve
             c[i] = alphas[i];
             c[j] = alphas[j];
             const TensorMap merged = addTaskVectors(base, taskVectors, c);
-            const double e = 0.5 * (disagreement(predict(merged, i), alone[i]) + disagreement(predict(merged, j), alone[j]));
+            const double e =
+                0.5 * (disagreement(predict(merged, i), alone[i]) + disagreement(predict(merged, j), alone[j]));
             r.pairs[i][j] = r.pairs[j][i] = e;
             pairSum += e;
         }

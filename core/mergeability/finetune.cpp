@@ -28,8 +28,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-
-
 std::string number(double v)
 {
     std::ostringstream s;
@@ -125,14 +123,15 @@ FinetuneResult finetuneTask(const ModelSet& set, const std::string& task, const 
     }
     FinetuneResult result;
     result.task = task;
-    trainClassifier(model, head, false, inputs, train.labels, s, options.seed + 1000 + taskIndex,
-                    [&](int64_t step, double loss) {
-                        result.lossCurve.emplace_back(step, loss);
-                        progress.update(double(step), double(s.steps),
-                                        "fine-tuning " + task + (s.sam ? " (SAM)" : "") + ", loss " + number(loss));
-                        progress.log("finetune " + task + " step " + std::to_string(step) + " loss " + number(loss));
-                    },
-                    cancel);
+    trainClassifier(
+        model, head, false, inputs, train.labels, s, options.seed + 1000 + taskIndex,
+        [&](int64_t step, double loss) {
+            result.lossCurve.emplace_back(step, loss);
+            progress.update(double(step), double(s.steps),
+                            "fine-tuning " + task + (s.sam ? " (SAM)" : "") + ", loss " + number(loss));
+            progress.log("finetune " + task + " step " + std::to_string(step) + " loss " + number(loss));
+        },
+        cancel);
     for (const auto& item : model->named_parameters())
         result.parameters[item.key()] = item.value().detach().clone();
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -217,8 +216,9 @@ void FinetuneJob::runProject(Progress& progress, const CancelToken& cancel)
         throw IoError(partial.string(), {}, "cannot create folder: " + ec.message());
 
     ModelSet set = m_set;
-    set.name = m_set.name + (m_options.train.sam ? " — SAM rho " + number(m_options.train.samRho) : " — re-fine-tuned") +
-               ", seed " + std::to_string(m_options.seed);
+    set.name = m_set.name +
+               (m_options.train.sam ? " — SAM rho " + number(m_options.train.samRho) : " — re-fine-tuned") + ", seed " +
+               std::to_string(m_options.seed);
     set.models.clear();
     nlohmann::json card;
     card["format"] = "mergelab-finetune-card";
@@ -262,7 +262,7 @@ void FinetuneJob::runProject(Progress& progress, const CancelToken& cancel)
         if (!p)
             throw IoError(projectFile, {}, "cannot write");
     }
-    output.commit(); // replaces `out` only when it is missing or empty (checked above)
+    output.commit();             // replaces `out` only when it is missing or empty (checked above)
     ModelSet::load(projectFile); // the written project must load as is
     m_written = projectFile;
     progress.update(double(m_tasks.size()), double(m_tasks.size()), "done");

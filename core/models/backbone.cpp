@@ -23,8 +23,8 @@ void Backbone::setParameters(const std::map<std::string, at::Tensor>& tensors, b
         }
         if (!it->second.sizes().equals(param.sizes()))
             throw InputError(source, name,
-                             "shape " + std::string(c10::str(it->second.sizes())) + " does not match the architecture's " +
-                                 std::string(c10::str(param.sizes())));
+                             "shape " + std::string(c10::str(it->second.sizes())) +
+                                 " does not match the architecture's " + std::string(c10::str(param.sizes())));
         // Non-finite weights would only show up as a silently wrong accuracy.
         if (at::isFloatingType(it->second.scalar_type()) && !at::isfinite(it->second).all().item<bool>())
             throw InputError(source, name, "contains NaN or infinite values");

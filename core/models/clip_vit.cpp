@@ -54,8 +54,8 @@ ClipVisionConfig ClipVisionConfig::fromJson(const std::string& text, const std::
             throw FormatError(path, {}, "key 'hidden_act': expected a string");
         c.hiddenAct = (*vision)["hidden_act"].get<std::string>();
         if (c.hiddenAct != "quick_gelu" && c.hiddenAct != "gelu")
-            throw FormatError(path, {}, "key 'hidden_act': \"" + c.hiddenAct +
-                                            "\" is not supported (quick_gelu, gelu)");
+            throw FormatError(path, {},
+                              "key 'hidden_act': \"" + c.hiddenAct + "\" is not supported (quick_gelu, gelu)");
     }
     if (vision->contains("layer_norm_eps")) {
         if (!(*vision)["layer_norm_eps"].is_number())
@@ -102,7 +102,8 @@ ClipVisionEmbeddingsImpl::ClipVisionEmbeddingsImpl(const ClipVisionConfig& c)
 {
     patch_embedding = register_module(
         "patch_embedding",
-        torch::nn::Conv2d(torch::nn::Conv2dOptions(c.numChannels, c.hiddenSize, c.patchSize).stride(c.patchSize).bias(false)));
+        torch::nn::Conv2d(
+            torch::nn::Conv2dOptions(c.numChannels, c.hiddenSize, c.patchSize).stride(c.patchSize).bias(false)));
     class_embedding = register_parameter("class_embedding", torch::randn({c.hiddenSize}));
     position_embedding = register_module("position_embedding", torch::nn::Embedding(c.numPatches() + 1, c.hiddenSize));
 }
@@ -384,9 +385,9 @@ at::Tensor ClipVitBackbone::embed(const at::Tensor& images)
     const auto& c = m_model->config;
     if (images.dim() != 4 || images.size(1) != c.numChannels || images.size(2) != c.imageSize ||
         images.size(3) != c.imageSize)
-        throw InputError("images of shape " + std::string(c10::str(images.sizes())) + " do not fit the ViT (expected [N, " +
-                         std::to_string(c.numChannels) + ", " + std::to_string(c.imageSize) + ", " +
-                         std::to_string(c.imageSize) + "])");
+        throw InputError("images of shape " + std::string(c10::str(images.sizes())) +
+                         " do not fit the ViT (expected [N, " + std::to_string(c.numChannels) + ", " +
+                         std::to_string(c.imageSize) + ", " + std::to_string(c.imageSize) + "])");
     if (c10::InferenceMode::is_enabled() || !c10::GradMode::is_enabled())
         return m_model->embedInference(images);
     return m_model->forward(images);

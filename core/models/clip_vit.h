@@ -139,9 +139,9 @@ private:
     // Inference weights derived from the parameters, rebuilt when a parameter changed (its data
     // pointer or version counter: setParameters' copy_ bumps it), never per batch.
     struct InferenceWeights {
-        std::vector<std::pair<const void*, int64_t>> key;  // every parameter's (data, version)
-        std::vector<at::Tensor> qkvWeightT;                // per layer [D, 3D], q part scaled by head_dim^-0.5
-        std::vector<at::Tensor> qkvBias;                   // per layer [3D], q part scaled
+        std::vector<std::pair<const void*, int64_t>> key; // every parameter's (data, version)
+        std::vector<at::Tensor> qkvWeightT;               // per layer [D, 3D], q part scaled by head_dim^-0.5
+        std::vector<at::Tensor> qkvBias;                  // per layer [3D], q part scaled
     };
     std::shared_ptr<const InferenceWeights> inferenceWeights();
     at::Tensor embedFast(const at::Tensor& pixels, const InferenceWeights& w);

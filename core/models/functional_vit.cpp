@@ -93,9 +93,9 @@ at::Tensor vitForward(const ClipVisionConfig& c, const TensorMap& p, const at::T
 {
     if (pixels.dim() != 4 || pixels.size(1) != c.numChannels || pixels.size(2) != c.imageSize ||
         pixels.size(3) != c.imageSize)
-        throw InputError("images of shape " + std::string(c10::str(pixels.sizes())) + " do not fit the ViT (expected [N, " +
-                         std::to_string(c.numChannels) + ", " + std::to_string(c.imageSize) + ", " +
-                         std::to_string(c.imageSize) + "])");
+        throw InputError("images of shape " + std::string(c10::str(pixels.sizes())) +
+                         " do not fit the ViT (expected [N, " + std::to_string(c.numChannels) + ", " +
+                         std::to_string(c.imageSize) + ", " + std::to_string(c.imageSize) + "])");
     const std::string vm = "vision_model.";
     const int64_t n = pixels.size(0);
     // Embeddings: patch convolution, class token, learned positions.

@@ -16,7 +16,8 @@ std::string lastLine(const std::string& text)
     if (end == std::string::npos)
         return text;
     const std::size_t start = text.rfind('\n', end);
-    return text.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
+    return text.substr(start == std::string::npos ? 0 : start + 1,
+                       end + 1 - (start == std::string::npos ? 0 : start + 1));
 }
 
 } // namespace
@@ -57,8 +58,9 @@ at::Tensor TorchScriptBackbone::embed(const at::Tensor& images)
                 embeds = item.value().toTensor();
     }
     if (!embeds.defined() || embeds.dim() != 2)
-        throw InputError(m_path, {}, "forward must return embeddings [N, D] (a tensor, a tuple starting with one, or a "
-                                     "dict with \"image_embeds\")");
+        throw InputError(m_path, {},
+                         "forward must return embeddings [N, D] (a tensor, a tuple starting with one, or a "
+                         "dict with \"image_embeds\")");
     m_embeddingSize = embeds.size(1);
     return embeds;
 }

@@ -68,8 +68,8 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
         models.push_back(Checkpoint::open(p));
     const int experts = static_cast<int>(models.size()) + (options.includeBase ? 1 : 0);
     if (options.topK < 1 || options.topK > experts)
-        throw InputError("--top-k " + std::to_string(options.topK) + " is out of range (1.." +
-                         std::to_string(experts) + " experts)");
+        throw InputError("--top-k " + std::to_string(options.topK) + " is out of range (1.." + std::to_string(experts) +
+                         " experts)");
 
     // Same names and shapes everywhere; find the dense MLPs.
     MoeFamily family = MoeFamily::Generic;
@@ -80,8 +80,8 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
             if (!other)
                 throw InputError(m->path(), t.name, "missing (the base " + basePath + " has it)");
             if (other->shape != t.shape)
-                throw InputError(m->path(), t.name, "shape " + other->shapeString() + " differs from the base's " +
-                                                        t.shapeString());
+                throw InputError(m->path(), t.name,
+                                 "shape " + other->shapeString() + " differs from the base's " + t.shapeString());
         }
         MoeFamily f = MoeFamily::Generic;
         if (auto mlp = denseMlp(t.name, f)) {
@@ -94,8 +94,9 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
     }
     for (const auto& m : models)
         if (m->tensors().size() != base->tensors().size())
-            throw InputError(m->path(), {}, "has " + std::to_string(m->tensors().size()) + " tensors, the base " +
-                                                std::to_string(base->tensors().size()));
+            throw InputError(m->path(), {},
+                             "has " + std::to_string(m->tensors().size()) + " tensors, the base " +
+                                 std::to_string(base->tensors().size()));
     if (hiddenOfBlock.empty())
         throw InputError(basePath, {},
                          "no dense MLP found (expected Llama 'layers.N.mlp.gate_proj/up_proj/down_proj.weight' or "
@@ -130,8 +131,12 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
     write.protectedPaths.push_back(basePath);
     for (const std::string& p : expertPaths)
         write.protectedPaths.push_back(p);
-    json record = {{"base", basePath}, {"experts", expertPaths}, {"include_base", options.includeBase},
-                   {"top_k", options.topK}, {"router", options.routers.empty() ? "random" : "given"}, {"router_std", options.routerStd},
+    json record = {{"base", basePath},
+                   {"experts", expertPaths},
+                   {"include_base", options.includeBase},
+                   {"top_k", options.topK},
+                   {"router", options.routers.empty() ? "random" : "given"},
+                   {"router_std", options.routerStd},
                    {"seed", options.seed}};
     write.metadata["mergelab_btx"] = record.dump();
     auto writer = CheckpointWriter::create(output, plan, write);
@@ -195,15 +200,15 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
             if (mlp->role == "w1.weight" || mlp->role == "fc1.weight") {
                 const int64_t hidden = hiddenOfBlock.at(mlp->block);
                 const std::string routerName = moeBlock(mlp->block, family) + ".gate.weight";
-                at::Tensor router = at::randn({experts, hidden}, gen, at::TensorOptions().dtype(at::kFloat)) *
-                                    options.routerStd;
+                at::Tensor router =
+                    at::randn({experts, hidden}, gen, at::TensorOptions().dtype(at::kFloat)) * options.routerStd;
                 auto given = options.routers.find(routerName);
                 if (given != options.routers.end()) {
                     if (given->second.dim() != 2 || given->second.size(0) != experts || given->second.size(1) != hidden)
-                        throw InputError({}, routerName, "initial router of shape " +
-                                                             std::string(c10::str(given->second.sizes())) +
-                                                             ", expected [" + std::to_string(experts) + ", " +
-                                                             std::to_string(hidden) + "]");
+                        throw InputError({}, routerName,
+                                         "initial router of shape " + std::string(c10::str(given->second.sizes())) +
+                                             ", expected [" + std::to_string(experts) + ", " + std::to_string(hidden) +
+                                             "]");
                     router = given->second.to(at::kFloat);
                 }
                 writer->write(fromTorch(routerName, router, isFloating(t.dtype) ? t.dtype : DType::F32));

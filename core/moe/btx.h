@@ -18,13 +18,13 @@ namespace mergelab {
 
 // How the MoE is assembled.
 struct BtxOptions {
-    int topK = 2;                 // experts per token, 1..experts
-    bool includeBase = false;     // the base model's MLP becomes expert 0 too
-    double routerStd = 0.02;      // "random" router: N(0, routerStd^2) rows (Mixtral's initializer_range)
+    int topK = 2;             // experts per token, 1..experts
+    bool includeBase = false; // the base model's MLP becomes expert 0 too
+    double routerStd = 0.02;  // "random" router: N(0, routerStd^2) rows (Mixtral's initializer_range)
     uint64_t seed = 0;
-    std::map<std::string, at::Tensor> routers; // router name -> [E, hidden] rows replacing the random ones
+    std::map<std::string, at::Tensor> routers;         // router name -> [E, hidden] rows replacing the random ones
     std::map<std::string, at::Tensor> expertOverrides; // expert tensor name -> trained tensor (router fine-tune)
-    std::string configPath;       // config.json to extend ("" = the one beside the base)
+    std::string configPath;                            // config.json to extend ("" = the one beside the base)
     WriteOptions write;
 };
 
@@ -34,7 +34,7 @@ struct BtxResult {
     MoeFamily family = MoeFamily::Mixtral; // Mixtral or MoeVit
     int experts = 0;
     int topK = 0;
-    int layers = 0;                        // MoE layers written
+    int layers = 0; // MoE layers written
     int64_t parameters = 0;
 };
 

@@ -77,8 +77,9 @@ void BtxJob::run(Progress& progress, const CancelToken& cancel)
         const BtxResult first =
             branchTrainMix(m_spec.base, m_spec.experts, options, scratch.string(), progress, cancel);
         if (first.family != MoeFamily::MoeVit)
-            throw InputError(m_spec.base, {}, "--router hidden and --finetune-router need a forward pass: MergeLab has one "
-                                              "for the ViT only");
+            throw InputError(m_spec.base, {},
+                             "--router hidden and --finetune-router need a forward pass: MergeLab has one "
+                             "for the ViT only");
         auto model = loadMoeVit(first.path);
         if (m_spec.router == BtxRouterInit::Hidden) {
             options.routers = hiddenStateRouters(*model, taskImagesOf(m_spec), m_spec.hiddenLogitStd, progress, cancel);

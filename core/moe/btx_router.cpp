@@ -27,7 +27,8 @@ std::map<std::string, at::Tensor> hiddenStateRouters(MoeVitBackbone& model, cons
     std::map<int, std::vector<at::Tensor>> tokens;
     for (int64_t e = 0; e < experts; ++e) {
         throwIfCancelled(cancel);
-        progress.update(static_cast<double>(e), static_cast<double>(experts), "router inputs of expert " + std::to_string(e));
+        progress.update(static_cast<double>(e), static_cast<double>(experts),
+                        "router inputs of expert " + std::to_string(e));
         if (!taskImages[e].defined()) {
             for (const auto& [layer, block] : blocks)
                 means[layer].push_back(at::Tensor());

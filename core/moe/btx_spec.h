@@ -19,17 +19,17 @@ BtxRouterInit parseBtxRouterInit(const std::string& text);
 const char* btxRouterInitName(BtxRouterInit init);
 
 struct BtxSpec {
-    std::string base;                      // the seed (base) checkpoint
-    std::vector<std::string> experts;      // one fine-tune per expert
-    std::string output;                    // output folder
-    BtxOptions options;                    // top-k, base as expert, random router, config.json
+    std::string base;                 // the seed (base) checkpoint
+    std::vector<std::string> experts; // one fine-tune per expert
+    std::string output;               // output folder
+    BtxOptions options;               // top-k, base as expert, random router, config.json
     BtxRouterInit router = BtxRouterInit::Random;
-    std::string data;                      // project with each expert's task (hidden routers, fine-tuning)
-    int64_t calibrationImages = 64;        // images per task for hidden routers
-    double hiddenLogitStd = 2.0;           // hidden routers' logit spread on the calibration tokens
-    RouterFinetuneOptions finetune;        // router fine-tuning on the tasks' train split
-    bool finetuneRouters = false;          // run it (finetune.steps steps)
-    int64_t trainLimit = 2048;             // train images read per task for fine-tuning
+    std::string data;               // project with each expert's task (hidden routers, fine-tuning)
+    int64_t calibrationImages = 64; // images per task for hidden routers
+    double hiddenLogitStd = 2.0;    // hidden routers' logit spread on the calibration tokens
+    RouterFinetuneOptions finetune; // router fine-tuning on the tasks' train split
+    bool finetuneRouters = false;   // run it (finetune.steps steps)
+    int64_t trainLimit = 2048;      // train images read per task for fine-tuning
 
     // Checks what can be checked without opening a file; throws InputError naming the option.
     void validate() const;

@@ -19,7 +19,8 @@ std::vector<LinkageRow> averageLinkage(const std::vector<double>& similarity, in
     std::vector<int> ids(static_cast<std::size_t>(n));
     std::iota(ids.begin(), ids.end(), 0);
     std::vector<int> sizes(static_cast<std::size_t>(n), 1);
-    std::vector<std::vector<double>> dist(static_cast<std::size_t>(n), std::vector<double>(static_cast<std::size_t>(n)));
+    std::vector<std::vector<double>> dist(static_cast<std::size_t>(n),
+                                          std::vector<double>(static_cast<std::size_t>(n)));
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j) // symmetrised, so an asymmetric input cannot make the tree order-dependent
             dist[i][j] = 1.0 - 0.5 * (similarity[static_cast<std::size_t>(i * n + j)] +
@@ -39,8 +40,7 @@ std::vector<LinkageRow> averageLinkage(const std::vector<double>& similarity, in
                 const int lo = std::min(ids[i], ids[j]), hi = std::max(ids[i], ids[j]);
                 const int blo = bi < 0 ? 0 : std::min(ids[bi], ids[bj]);
                 const int bhi = bi < 0 ? 0 : std::max(ids[bi], ids[bj]);
-                if (bi < 0 || d < best - 1e-12 ||
-                    (d <= best + 1e-12 && (lo < blo || (lo == blo && hi < bhi)))) {
+                if (bi < 0 || d < best - 1e-12 || (d <= best + 1e-12 && (lo < blo || (lo == blo && hi < bhi)))) {
                     best = d;
                     bi = i;
                     bj = j;
@@ -99,8 +99,8 @@ std::vector<int> applyMerges(const std::vector<LinkageRow>& tree, int n, int mer
 std::vector<int> cutToCount(const std::vector<LinkageRow>& tree, int n, int k)
 {
     if (k < 1 || k > n)
-        throw InputError("cannot group " + std::to_string(n) + " experts into " + std::to_string(k) +
-                         " (expected 1.." + std::to_string(n) + ")");
+        throw InputError("cannot group " + std::to_string(n) + " experts into " + std::to_string(k) + " (expected 1.." +
+                         std::to_string(n) + ")");
     if (tree.size() + 1 != static_cast<std::size_t>(n))
         throw InputError("expert clustering: merge tree does not fit " + std::to_string(n) + " experts");
     return applyMerges(tree, n, n - k);

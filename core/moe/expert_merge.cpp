@@ -29,15 +29,17 @@ void validateGroups(const std::vector<std::vector<int>>& groups, int experts, co
             throw InputError(file, {}, "layer " + std::to_string(layer) + ": an expert group is empty");
         for (int e : g) {
             if (e < 0 || e >= experts)
-                throw InputError(file, {}, "layer " + std::to_string(layer) + ": expert " + std::to_string(e) +
-                                               " does not exist (0.." + std::to_string(experts - 1) + ")");
+                throw InputError(file, {},
+                                 "layer " + std::to_string(layer) + ": expert " + std::to_string(e) +
+                                     " does not exist (0.." + std::to_string(experts - 1) + ")");
             ++seen[static_cast<std::size_t>(e)];
         }
     }
     for (int e = 0; e < experts; ++e)
         if (seen[static_cast<std::size_t>(e)] > 1 || (!allowDropped && seen[static_cast<std::size_t>(e)] == 0))
-            throw InputError(file, {}, "layer " + std::to_string(layer) + ": expert " + std::to_string(e) +
-                                           (seen[static_cast<std::size_t>(e)] ? " is in several groups" : " is in no group"));
+            throw InputError(file, {},
+                             "layer " + std::to_string(layer) + ": expert " + std::to_string(e) +
+                                 (seen[static_cast<std::size_t>(e)] ? " is in several groups" : " is in no group"));
 }
 
 std::string expertName(const MoeLayer& layer, int index, std::size_t role)
@@ -53,8 +55,8 @@ void writeTextFile(const fs::path& path, const std::string& text)
 } // namespace
 
 std::map<int, std::vector<std::vector<int>>> planExpertGroups(const Checkpoint& checkpoint, const MoeLayout& layout,
-                                                             const ExpertMergeOptions& options,
-                                                             const CancelToken* cancel)
+                                                              const ExpertMergeOptions& options,
+                                                              const CancelToken* cancel)
 {
     const int experts = layout.numExperts;
     if (options.targetExperts < 1 || options.targetExperts > experts)
@@ -133,7 +135,9 @@ ExpertMergeResult mergeExperts(const Checkpoint& checkpoint, const MoeLayout& la
             }
     }
 
-    json record = {{"source", file}, {"experts_before", layout.numExperts}, {"experts_after", k},
+    json record = {{"source", file},
+                   {"experts_before", layout.numExperts},
+                   {"experts_after", k},
                    {"dropped_ungrouped", options.dropUngrouped},
                    {"router_rule", routerRuleName(options.router)},
                    {"average", options.usageWeighted ? "usage" : "plain"}};
@@ -188,7 +192,8 @@ ExpertMergeResult mergeExperts(const Checkpoint& checkpoint, const MoeLayout& la
                     at::Tensor sum;
                     DType dtype = DType::F32;
                     for (std::size_t m = 0; m < members.size(); ++m) {
-                        const TensorData bytes = checkpoint.read(layer.experts[static_cast<std::size_t>(members[m])].tensors[r]);
+                        const TensorData bytes =
+                            checkpoint.read(layer.experts[static_cast<std::size_t>(members[m])].tensors[r]);
                         dtype = bytes.info().dtype;
                         at::Tensor x = toTorch(bytes).to(at::kFloat) * (weights[m] / weightSum);
                         sum = sum.defined() ? sum.add_(x) : x;
@@ -201,7 +206,8 @@ ExpertMergeResult mergeExperts(const Checkpoint& checkpoint, const MoeLayout& la
             const TensorData routerBytes = checkpoint.read(layer.router);
             at::Tensor router = toTorch(routerBytes).to(at::kFloat);
             const int64_t hidden = router.size(1);
-            const int64_t n = options.calibrationInputs > 0 ? options.calibrationInputs : std::max<int64_t>(2 * hidden, 2048);
+            const int64_t n =
+                options.calibrationInputs > 0 ? options.calibrationInputs : std::max<int64_t>(2 * hidden, 2048);
             at::Tensor fitInputs, testInputs;
             auto recorded = options.routerInputs.find(layer.layer);
             if (recorded != options.routerInputs.end() && recorded->second.size(0) >= 2) {

@@ -19,9 +19,12 @@ ExpertGrouping parseExpertGrouping(const std::string& text)
 const char* expertGroupingName(ExpertGrouping grouping)
 {
     switch (grouping) {
-    case ExpertGrouping::Weights: return "weights";
-    case ExpertGrouping::Outputs: return "outputs";
-    case ExpertGrouping::Random: return "random";
+    case ExpertGrouping::Weights:
+        return "weights";
+    case ExpertGrouping::Outputs:
+        return "outputs";
+    case ExpertGrouping::Random:
+        return "random";
     }
     return "?";
 }
@@ -32,7 +35,8 @@ void ExpertMergeSpec::validate() const
     if (by == ExpertGrouping::Random && targetExperts == 0)
         throw InputError("--by random is a baseline for --merge-to K");
     if (dropLeastUsed && (targetExperts == 0 || !hasData))
-        throw InputError("--drop-least-used needs --merge-to K and --data (usage is measured by routing calibration images)");
+        throw InputError(
+            "--drop-least-used needs --merge-to K and --data (usage is measured by routing calibration images)");
     if (dropLeastUsed && by == ExpertGrouping::Random)
         throw InputError("--drop-least-used and --by random are different baselines; choose one");
     if (by == ExpertGrouping::Outputs && !hasData)

@@ -21,18 +21,18 @@ ExpertGrouping parseExpertGrouping(const std::string& text);
 const char* expertGroupingName(ExpertGrouping grouping);
 
 struct ExpertMergeSpec {
-    std::string input;                          // MoE checkpoint (file or Hugging Face folder)
-    int layer = -1;                             // analyse only this MoE layer (-1: all; a merge covers all)
+    std::string input; // MoE checkpoint (file or Hugging Face folder)
+    int layer = -1;    // analyse only this MoE layer (-1: all; a merge covers all)
     ExpertGrouping by = ExpertGrouping::Weights;
-    std::vector<std::string> calibrationData;   // HDF5 datasets (MoE ViT): outputs, usage, router inputs
-    int64_t calibrationImages = 64;             // images used from each dataset
-    int targetExperts = 0;                      // K per layer; 0: analysis only
-    double threshold = 0;                       // without K: show groups of similarity >= threshold
-    bool dropLeastUsed = false;                 // baseline: keep each layer's K most used experts, drop the rest
-    bool usageWeighted = false;                 // a group's expert weights: usage-weighted, else plain average
-    std::optional<RouterRule> router;           // unset: decided by routerRule()
-    uint64_t seed = 0;                          // random groups (layer L uses seed + L)
-    std::string output;                         // merged checkpoint; needs K
+    std::vector<std::string> calibrationData; // HDF5 datasets (MoE ViT): outputs, usage, router inputs
+    int64_t calibrationImages = 64;           // images used from each dataset
+    int targetExperts = 0;                    // K per layer; 0: analysis only
+    double threshold = 0;                     // without K: show groups of similarity >= threshold
+    bool dropLeastUsed = false;               // baseline: keep each layer's K most used experts, drop the rest
+    bool usageWeighted = false;               // a group's expert weights: usage-weighted, else plain average
+    std::optional<RouterRule> router;         // unset: decided by routerRule()
+    uint64_t seed = 0;                        // random groups (layer L uses seed + L)
+    std::string output;                       // merged checkpoint; needs K
 
     // Checks what can be checked without opening the input; throws InputError naming the option.
     void validate() const;

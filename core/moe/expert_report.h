@@ -16,8 +16,8 @@ namespace mergelab {
 // Everything known about one layer's experts: similarities, the merge tree, optional groups.
 struct LayerRedundancy {
     ExpertSimilarity similarity;
-    std::vector<LinkageRow> tree;              // average linkage on 1 - weight similarity
-    std::vector<std::vector<int>> groups;      // empty unless a K or a threshold was asked for
+    std::vector<LinkageRow> tree;         // average linkage on 1 - weight similarity
+    std::vector<std::vector<int>> groups; // empty unless a K or a threshold was asked for
 };
 
 // Similarity, tree and (K > 0: cut to K; else minSimilarity in (0, 1]: cut by threshold; else no)

@@ -66,7 +66,8 @@ ExpertSimilarity weightSimilarity(const Checkpoint& checkpoint, const MoeLayer& 
         at::Tensor rows = toTorch(routerBytes).to(at::kDouble).reshape({experts, -1});
         result.router = cosineFromGram(at::matmul(rows, rows.t()).contiguous());
     } catch (const c10::Error& e) {
-        throw FormatError(checkpoint.path(), layer.prefix, std::string("expert similarity failed: ") + e.what_without_backtrace());
+        throw FormatError(checkpoint.path(), layer.prefix,
+                          std::string("expert similarity failed: ") + e.what_without_backtrace());
     }
     result.weights = cosineFromGram(gram.contiguous());
     return result;
@@ -81,8 +82,8 @@ std::vector<ExpertSimilarity> analyzeExpertRedundancy(const Checkpoint& checkpoi
             layers.push_back(&l);
     if (layers.empty())
         throw InputError(checkpoint.path(), {},
-                         "layer " + std::to_string(onlyLayer) + " is not an MoE layer (MoE layers: " +
-                             std::to_string(layout.layers.front().layer) + ".." +
+                         "layer " + std::to_string(onlyLayer) +
+                             " is not an MoE layer (MoE layers: " + std::to_string(layout.layers.front().layer) + ".." +
                              std::to_string(layout.layers.back().layer) + ")");
     std::vector<ExpertSimilarity> out;
     for (std::size_t i = 0; i < layers.size(); ++i) {

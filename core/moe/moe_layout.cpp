@@ -22,11 +22,16 @@ using nlohmann::json;
 const char* moeFamilyName(MoeFamily family)
 {
     switch (family) {
-    case MoeFamily::Mixtral: return "mixtral";
-    case MoeFamily::Qwen2Moe: return "qwen2_moe";
-    case MoeFamily::DeepSeekMoe: return "deepseek_moe";
-    case MoeFamily::MoeVit: return "moe_vit";
-    case MoeFamily::Generic: return "generic";
+    case MoeFamily::Mixtral:
+        return "mixtral";
+    case MoeFamily::Qwen2Moe:
+        return "qwen2_moe";
+    case MoeFamily::DeepSeekMoe:
+        return "deepseek_moe";
+    case MoeFamily::MoeVit:
+        return "moe_vit";
+    case MoeFamily::Generic:
+        return "generic";
     }
     return "generic";
 }
@@ -139,10 +144,9 @@ std::optional<MoeLayout> tryDetectMoeLayout(const Checkpoint& checkpoint)
     layout.config = readConfig(layout.configPath);
     if (layout.config.is_null())
         layout.configPath.clear();
-    const std::string modelType =
-        layout.config.is_object() && layout.config.value("model_type", json()).is_string()
-            ? layout.config["model_type"].get<std::string>()
-            : std::string();
+    const std::string modelType = layout.config.is_object() && layout.config.value("model_type", json()).is_string()
+                                      ? layout.config["model_type"].get<std::string>()
+                                      : std::string();
 
     for (const auto& [prefix, experts] : found) {
         MoeLayer layer;

@@ -27,28 +27,28 @@ struct MoeExpert {
 
 // One sparse MoE layer: a router ("gate") and E experts that share the same tensor roles and shapes.
 struct MoeLayer {
-    int layer = 0;                      // transformer block index
-    std::string prefix;                 // "model.layers.3.block_sparse_moe"
-    std::string router;                 // "<prefix>.gate.weight", shape [E, hidden]
-    std::vector<std::string> roles;     // per-expert suffixes: "w1.weight", "w2.weight", "w3.weight"
+    int layer = 0;                                // transformer block index
+    std::string prefix;                           // "model.layers.3.block_sparse_moe"
+    std::string router;                           // "<prefix>.gate.weight", shape [E, hidden]
+    std::vector<std::string> roles;               // per-expert suffixes: "w1.weight", "w2.weight", "w3.weight"
     std::vector<std::vector<int64_t>> roleShapes; // shape of each role (equal across experts)
-    std::vector<MoeExpert> experts;     // indices 0..E-1 in order
-    std::vector<std::string> shared;    // other tensors under prefix (shared experts, their gate, biases)
+    std::vector<MoeExpert> experts;               // indices 0..E-1 in order
+    std::vector<std::string> shared;              // other tensors under prefix (shared experts, their gate, biases)
 
-    int64_t expertParameters() const;   // parameters of one expert
+    int64_t expertParameters() const; // parameters of one expert
 };
 
 // Where every expert of a checkpoint lives, plus the routing configuration.
 struct MoeLayout {
     MoeFamily family = MoeFamily::Generic;
-    int numExperts = 0;                 // routed experts per layer (equal in every MoE layer)
-    int topK = 0;                       // experts chosen per token (config; 0 when unknown)
-    std::string expertCountKey;         // config key holding numExperts ("num_local_experts", ...)
-    std::vector<MoeLayer> layers;       // MoE layers in block order (dense blocks are absent)
-    nlohmann::json config;              // config.json (null when absent)
-    std::string configPath;             // "" when absent
-    int64_t totalParameters = 0;        // whole checkpoint
-    int64_t expertParameters = 0;       // all routed experts of all layers
+    int numExperts = 0;           // routed experts per layer (equal in every MoE layer)
+    int topK = 0;                 // experts chosen per token (config; 0 when unknown)
+    std::string expertCountKey;   // config key holding numExperts ("num_local_experts", ...)
+    std::vector<MoeLayer> layers; // MoE layers in block order (dense blocks are absent)
+    nlohmann::json config;        // config.json (null when absent)
+    std::string configPath;       // "" when absent
+    int64_t totalParameters = 0;  // whole checkpoint
+    int64_t expertParameters = 0; // all routed experts of all layers
 
     const MoeLayer* findLayer(int layer) const; // nullptr when that block is not MoE
 };

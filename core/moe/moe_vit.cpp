@@ -27,14 +27,17 @@ MoeVitBackbone::MoeVitBackbone(const ClipVisionConfig& config, const std::map<in
         b.topK = topK;
         b.router = at::zeros({experts, config.hiddenSize});
         for (int e = 0; e < experts; ++e)
-            b.experts.push_back({at::zeros({config.intermediateSize, config.hiddenSize}),
-                                 at::zeros({config.intermediateSize}),
-                                 at::zeros({config.hiddenSize, config.intermediateSize}), at::zeros({config.hiddenSize})});
+            b.experts.push_back(
+                {at::zeros({config.intermediateSize, config.hiddenSize}), at::zeros({config.intermediateSize}),
+                 at::zeros({config.hiddenSize, config.intermediateSize}), at::zeros({config.hiddenSize})});
         m_blocks[layer] = std::move(b);
     }
 }
 
-at::Tensor MoeVitBackbone::embed(const at::Tensor& images) { return embed(images, nullptr); }
+at::Tensor MoeVitBackbone::embed(const at::Tensor& images)
+{
+    return embed(images, nullptr);
+}
 
 at::Tensor MoeVitBackbone::embed(const at::Tensor& images, MoeRouting* routing)
 {
@@ -119,8 +122,9 @@ std::unique_ptr<MoeVitBackbone> loadMoeVit(const std::string& path)
     const auto checkpoint = Checkpoint::open(path);
     const MoeLayout layout = detectMoeLayout(*checkpoint);
     if (layout.family != MoeFamily::MoeVit)
-        throw InputError(path, {}, std::string("not an MoE ViT (the experts follow the ") +
-                                       moeFamilyName(layout.family) + " layout)");
+        throw InputError(path, {},
+                         std::string("not an MoE ViT (the experts follow the ") + moeFamilyName(layout.family) +
+                             " layout)");
     if (layout.configPath.empty())
         throw InputError(path, {}, "an MoE ViT needs its config.json beside the weights");
     const ClipVisionConfig config = ClipVisionConfig::load(layout.configPath);

@@ -60,8 +60,9 @@ at::Tensor loadBalancingLoss(const at::Tensor& probs, const at::Tensor& selected
 {
     const int64_t experts = probs.size(-1);
     at::Tensor flat = selected.reshape({-1}).to(at::kLong);
-    at::Tensor counts = at::zeros({experts}, at::TensorOptions().dtype(probs.scalar_type()))
-                            .index_add_(0, flat, at::ones({flat.size(0)}, at::TensorOptions().dtype(probs.scalar_type())));
+    at::Tensor counts =
+        at::zeros({experts}, at::TensorOptions().dtype(probs.scalar_type()))
+            .index_add_(0, flat, at::ones({flat.size(0)}, at::TensorOptions().dtype(probs.scalar_type())));
     at::Tensor share = counts / static_cast<double>(std::max<int64_t>(flat.size(0), 1)); // f_e, sums to 1
     return (share * probs.reshape({-1, experts}).mean(0)).sum() * static_cast<double>(experts);
 }
@@ -95,7 +96,8 @@ RouterFinetuneResult finetuneRouters(MoeVitBackbone& model, const std::vector<Ev
             std::vector<int64_t> sizes;
             for (const EvalTask& t : tasks) {
                 const int64_t n = t.labels.size(0);
-                at::Tensor pick = at::randint(n, {std::min(options.batchPerTask, n)}, gen, at::TensorOptions().dtype(at::kLong));
+                at::Tensor pick =
+                    at::randint(n, {std::min(options.batchPerTask, n)}, gen, at::TensorOptions().dtype(at::kLong));
                 inputs.push_back(t.inputs.index_select(0, pick));
                 labels.push_back(t.labels.index_select(0, pick));
                 sizes.push_back(pick.size(0));
@@ -135,8 +137,10 @@ RouterFinetuneResult finetuneRouters(MoeVitBackbone& model, const std::vector<Ev
                 for (const auto& [layer, selected] : routing.selected) {
                     const int64_t experts = routing.probs.at(layer).size(1);
                     at::Tensor flat = selected.back().reshape({-1});
-                    at::Tensor counts = at::bincount(flat, {}, experts).to(at::kDouble) / static_cast<double>(flat.numel());
-                    result.usage[layer] = std::vector<double>(counts.data_ptr<double>(), counts.data_ptr<double>() + experts);
+                    at::Tensor counts =
+                        at::bincount(flat, {}, experts).to(at::kDouble) / static_cast<double>(flat.numel());
+                    result.usage[layer] =
+                        std::vector<double>(counts.data_ptr<double>(), counts.data_ptr<double>() + experts);
                 }
         }
     } catch (const c10::Error& e) {
@@ -165,8 +169,7 @@ RouterFinetuneJob::RouterFinetuneJob(std::string modelPath, std::string projectP
                                      int64_t trainLimit)
     : m_modelPath(std::move(modelPath)), m_projectPath(std::move(projectPath)), m_options(options),
       m_trainLimit(trainLimit)
-{
-}
+{}
 
 void RouterFinetuneJob::run(Progress& progress, const CancelToken& cancel)
 {

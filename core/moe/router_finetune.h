@@ -19,12 +19,12 @@ class MoeVitBackbone;
 // How the routers are trained.
 struct RouterFinetuneOptions {
     int steps = 200;
-    double learningRate = 1e-2;   // Adam
-    double balanceWeight = 0.01;  // weight of the load-balancing loss (Switch Transformer's 0.01)
-    int64_t batchPerTask = 32;    // images of every task in each step (one forward for all tasks)
-    bool trainExperts = false;    // also train the experts' weights (routers only by default)
-    uint64_t seed = 0;            // batch sampling
-    int logEvery = 10;            // a Progress log line every this many steps (0: none)
+    double learningRate = 1e-2;  // Adam
+    double balanceWeight = 0.01; // weight of the load-balancing loss (Switch Transformer's 0.01)
+    int64_t batchPerTask = 32;   // images of every task in each step (one forward for all tasks)
+    bool trainExperts = false;   // also train the experts' weights (routers only by default)
+    uint64_t seed = 0;           // batch sampling
+    int logEvery = 10;           // a Progress log line every this many steps (0: none)
 };
 
 // Loss of one step.
@@ -38,9 +38,9 @@ struct RouterFinetuneStep {
 // What the fine-tune produced.
 struct RouterFinetuneResult {
     std::vector<RouterFinetuneStep> history;
-    std::map<std::string, at::Tensor> routers;  // router tensor name -> trained [E, hidden] (detached)
-    std::map<std::string, at::Tensor> experts;  // expert tensor name -> trained tensor (trainExperts only)
-    std::map<int, std::vector<double>> usage;   // layer -> share of top-k slots per expert, last step
+    std::map<std::string, at::Tensor> routers; // router tensor name -> trained [E, hidden] (detached)
+    std::map<std::string, at::Tensor> experts; // expert tensor name -> trained tensor (trainExperts only)
+    std::map<int, std::vector<double>> usage;  // layer -> share of top-k slots per expert, last step
 };
 
 // Switch/Mixtral load-balancing loss of one layer: E * sum_e f_e P_e, f_e = share of the top-k slots

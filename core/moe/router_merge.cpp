@@ -11,9 +11,12 @@ namespace mergelab {
 const char* routerRuleName(RouterRule rule)
 {
     switch (rule) {
-    case RouterRule::Mean: return "mean";
-    case RouterRule::Usage: return "usage";
-    case RouterRule::LseFit: return "lse";
+    case RouterRule::Mean:
+        return "mean";
+    case RouterRule::Usage:
+        return "usage";
+    case RouterRule::LseFit:
+        return "lse";
     }
     return "mean";
 }

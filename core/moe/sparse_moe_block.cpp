@@ -38,7 +38,7 @@ at::Tensor moeBlockForward(const MoeBlockWeights& block, const at::Tensor& input
     weights = weights / weights.sum(-1, true);
     at::Tensor out = at::zeros_like(x);
     for (int64_t e = 0; e < experts; ++e) {
-        at::Tensor hit = index.eq(e);                       // [N, k]
+        at::Tensor hit = index.eq(e);                        // [N, k]
         at::Tensor tokens = hit.any(1).nonzero().squeeze(1); // tokens routed to e
         if (tokens.numel() == 0)
             continue;

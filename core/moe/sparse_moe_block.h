@@ -14,7 +14,7 @@ enum class ExpertKind { SwiGlu, FcQuickGelu, FcGelu };
 // Fc experts: {fc1.weight [I, H], fc1.bias [I], fc2.weight [H, I], fc2.bias [H]}.
 struct MoeBlockWeights {
     ExpertKind kind = ExpertKind::SwiGlu;
-    at::Tensor router;                          // [E, H]
+    at::Tensor router; // [E, H]
     std::vector<std::vector<at::Tensor>> experts;
     int topK = 2;
 };

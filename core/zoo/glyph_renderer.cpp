@@ -37,7 +37,10 @@ GlyphRenderer::~GlyphRenderer()
         FT_Done_FreeType(m_state->library);
 }
 
-int GlyphRenderer::fontCount() const { return static_cast<int>(m_state->faces.size()); }
+int GlyphRenderer::fontCount() const
+{
+    return static_cast<int>(m_state->faces.size());
+}
 
 bool GlyphRenderer::hasGlyph(int font, char32_t codepoint) const
 {
@@ -86,11 +89,10 @@ bool GlyphRenderer::render(int font, char32_t codepoint, const GlyphStyle& style
 std::vector<std::string> demoFonts(const std::string& split)
 {
     namespace fs = std::filesystem;
-    const std::vector<std::string> dirs = split == "test"
-                                              ? std::vector<std::string>{"/usr/share/fonts/truetype/liberation2",
-                                                                         "/usr/share/fonts/truetype/liberation"}
-                                              : std::vector<std::string>{"/usr/share/fonts/truetype/dejavu",
-                                                                         "/usr/share/fonts/truetype/freefont"};
+    const std::vector<std::string> dirs =
+        split == "test"
+            ? std::vector<std::string>{"/usr/share/fonts/truetype/liberation2", "/usr/share/fonts/truetype/liberation"}
+            : std::vector<std::string>{"/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/freefont"};
     std::vector<std::string> out;
     for (const std::string& dir : dirs) {
         std::error_code ec;

@@ -10,10 +10,10 @@ namespace mergelab {
 
 // How one glyph is drawn.
 struct GlyphStyle {
-    int pixelSize = 20;      // FreeType pixel size (em height)
-    double rotation = 0;     // radians, counter-clockwise
-    double shear = 0;        // horizontal shear factor (slant)
-    double dx = 0, dy = 0;   // offset of the glyph's centre from the canvas centre, pixels
+    int pixelSize = 20;    // FreeType pixel size (em height)
+    double rotation = 0;   // radians, counter-clockwise
+    double shear = 0;      // horizontal shear factor (slant)
+    double dx = 0, dy = 0; // offset of the glyph's centre from the canvas centre, pixels
 };
 
 // Renders characters of TrueType fonts with FreeType into float canvases. Not thread-safe.

@@ -68,18 +68,19 @@ void writeModelCard(const std::string& dir, const ZooReport& report, const ZooPr
        << c.hiddenSize << ", " << c.numHiddenLayers << " layers, " << c.numAttentionHeads << " heads, MLP "
        << c.intermediateSize << ", projection " << c.projectionDim << ", quick-GELU. See `config.json`.\n\n"
        << "## How it was built\n\n"
-       << "1. Base: pretrained from scratch on its own broad task (" << preset.pretrainData.train
-       << " glyphs of " << report.pretrainClasses
-       << " symbol classes of scripts and signs that no downstream task uses), " << preset.pretrain.steps
-       << " AdamW steps, batch " << preset.pretrain.batchSize << ", cosine classifier. Val accuracy on that task: "
-       << pct(report.pretrainValAccuracy) << "%.\n"
+       << "1. Base: pretrained from scratch on its own broad task (" << preset.pretrainData.train << " glyphs of "
+       << report.pretrainClasses << " symbol classes of scripts and signs that no downstream task uses), "
+       << preset.pretrain.steps << " AdamW steps, batch " << preset.pretrain.batchSize
+       << ", cosine classifier. Val accuracy on that task: " << pct(report.pretrainValAccuracy) << "%.\n"
        << "2. Heads: per task, the normalised mean base embedding of each class (" << preset.headSamples
        << " train samples), times " << preset.finetune.logitScale
        << " (`heads.safetensors`, `<task>.weight`; applied to L2-normalised embeddings). The heads stay frozen: they "
           "play the role of CLIP's zero-shot text heads.\n"
        << "3. Fine-tunes: the whole backbone, head frozen, " << preset.finetune.steps << " AdamW steps, batch "
        << preset.finetune.batchSize << ", lr " << preset.finetune.learningRate
-       << (preset.finetune.sam ? ", sharpness-aware (SAM, rho " + std::to_string(preset.finetune.samRho).substr(0, 6) + ")" : "")
+       << (preset.finetune.sam
+               ? ", sharpness-aware (SAM, rho " + std::to_string(preset.finetune.samRho).substr(0, 6) + ")"
+               : "")
        << ".\n\n"
        << "## Tasks\n\n| task | classes | train / val / test | data |\n|---|---|---|---|\n";
     for (const ZooTaskData& t : tasks)
@@ -108,8 +109,8 @@ void writeModelCard(const std::string& dir, const ZooReport& report, const ZooPr
     md << "\nBold: a fine-tuned model on its own task. Test images of glyph tasks use fonts never seen in "
           "training (Liberation); train/val use DejaVu and FreeFont.\n";
 
-    for (const auto& [name, text] : {std::pair<std::string, std::string>{"model_card.json", j.dump(2) + "\n"},
-                                     {"MODEL_CARD.md", md.str()}}) {
+    for (const auto& [name, text] :
+         {std::pair<std::string, std::string>{"model_card.json", j.dump(2) + "\n"}, {"MODEL_CARD.md", md.str()}}) {
         std::ofstream out(dir + "/" + name, std::ios::binary);
         out << text;
         if (!out)

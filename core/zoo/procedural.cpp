@@ -12,7 +12,10 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-double uniform(std::mt19937& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
+double uniform(std::mt19937& rng, double lo, double hi)
+{
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+}
 
 // Fills the canvas with the coverage of inside(x, y) (pixel centres at +0.5).
 void rasterise(const std::function<bool(double, double)>& inside, float* canvas, int size)
@@ -58,7 +61,9 @@ void drawShape(int shape, std::mt19937& rng, float* canvas, int size)
     const double c = std::cos(angle), s = std::sin(angle);
     const double stroke = uniform(rng, 1.8, 3.0);
     // (u, v): coordinates in the shape's rotated frame.
-    auto frame = [=](double x, double y) { return std::pair<double, double>{c * (x - cx) + s * (y - cy), -s * (x - cx) + c * (y - cy)}; };
+    auto frame = [=](double x, double y) {
+        return std::pair<double, double>{c * (x - cx) + s * (y - cy), -s * (x - cx) + c * (y - cy)};
+    };
     std::vector<std::pair<double, double>> poly;
     auto regular = [&](int points, double inner) {
         const int n = inner > 0 ? points * 2 : points;
@@ -70,9 +75,21 @@ void drawShape(int shape, std::mt19937& rng, float* canvas, int size)
     };
     std::function<bool(double, double)> inside;
     switch (shape) {
-    case 0: inside = [=](double x, double y) { return std::hypot(x - cx, y - cy) < r; }; break;
-    case 1: inside = [=](double x, double y) { const double d = std::hypot(x - cx, y - cy); return d < r && d > r - stroke; }; break;
-    case 2: inside = [=](double x, double y) { auto [u, v] = frame(x, y); return std::abs(u) < r * 0.8 && std::abs(v) < r * 0.8; }; break;
+    case 0:
+        inside = [=](double x, double y) { return std::hypot(x - cx, y - cy) < r; };
+        break;
+    case 1:
+        inside = [=](double x, double y) {
+            const double d = std::hypot(x - cx, y - cy);
+            return d < r && d > r - stroke;
+        };
+        break;
+    case 2:
+        inside = [=](double x, double y) {
+            auto [u, v] = frame(x, y);
+            return std::abs(u) < r * 0.8 && std::abs(v) < r * 0.8;
+        };
+        break;
     case 3:
         inside = [=](double x, double y) {
             auto [u, v] = frame(x, y);
@@ -80,8 +97,14 @@ void drawShape(int shape, std::mt19937& rng, float* canvas, int size)
             return m < r * 0.8 && m > r * 0.8 - stroke;
         };
         break;
-    case 4: regular(3, 0); inside = [&poly](double x, double y) { return insidePolygon(poly, x, y); }; break;
-    case 5: regular(5, 0.45); inside = [&poly](double x, double y) { return insidePolygon(poly, x, y); }; break;
+    case 4:
+        regular(3, 0);
+        inside = [&poly](double x, double y) { return insidePolygon(poly, x, y); };
+        break;
+    case 5:
+        regular(5, 0.45);
+        inside = [&poly](double x, double y) { return insidePolygon(poly, x, y); };
+        break;
     default: {
         const double w = std::max(1.5, r * 0.28);
         inside = [=](double x, double y) {

@@ -25,7 +25,8 @@ void trainClassifier(ClipVisionModel& model, at::Tensor& head, bool headTrainabl
         head = head.detach().clone().set_requires_grad(true);
         params.push_back(head);
     }
-    torch::optim::AdamW optimizer(params, torch::optim::AdamWOptions(settings.learningRate).weight_decay(settings.weightDecay));
+    torch::optim::AdamW optimizer(params,
+                                  torch::optim::AdamWOptions(settings.learningRate).weight_decay(settings.weightDecay));
     std::mt19937_64 rng(seed);
     const int64_t n = inputs.size(0);
     std::uniform_int_distribution<int64_t> pick(0, n - 1);
@@ -37,7 +38,8 @@ void trainClassifier(ClipVisionModel& model, at::Tensor& head, bool headTrainabl
         if (step < settings.warmupSteps)
             lr *= double(step + 1) / double(settings.warmupSteps);
         else {
-            const double t = double(step - settings.warmupSteps) / double(std::max<int64_t>(1, settings.steps - settings.warmupSteps));
+            const double t = double(step - settings.warmupSteps) /
+                             double(std::max<int64_t>(1, settings.steps - settings.warmupSteps));
             lr *= 0.05 + 0.95 * 0.5 * (1 + std::cos(3.14159265358979 * t));
         }
         for (auto& group : optimizer.param_groups())
@@ -89,8 +91,8 @@ void trainClassifier(ClipVisionModel& model, at::Tensor& head, bool headTrainabl
         head = (settings.logitScale * head / head.norm(2, -1, true).clamp_min(1e-12)).detach();
 }
 
-at::Tensor fitPrototypeHead(ClipVisionModel& model, const at::Tensor& inputs, const at::Tensor& labels,
-                            int64_t classes, double logitScale)
+at::Tensor fitPrototypeHead(ClipVisionModel& model, const at::Tensor& inputs, const at::Tensor& labels, int64_t classes,
+                            double logitScale)
 {
     torch::NoGradGuard noGrad;
     model->eval();

@@ -40,7 +40,7 @@ void trainClassifier(ClipVisionModel& model, at::Tensor& head, bool headTrainabl
 
 // Nearest-class-mean head on frozen features: rows = logitScale * normalize(mean of the
 // normalised embeddings of each class). [K, D].
-at::Tensor fitPrototypeHead(ClipVisionModel& model, const at::Tensor& inputs, const at::Tensor& labels,
-                            int64_t classes, double logitScale);
+at::Tensor fitPrototypeHead(ClipVisionModel& model, const at::Tensor& inputs, const at::Tensor& labels, int64_t classes,
+                            double logitScale);
 
 } // namespace mergelab

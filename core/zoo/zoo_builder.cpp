@@ -26,8 +26,6 @@ namespace {
 
 const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 
-
-
 std::map<std::string, at::Tensor> stateOf(ClipVisionModel& model)
 {
     std::map<std::string, at::Tensor> out;
@@ -89,15 +87,15 @@ at::Tensor toInputs(const at::Tensor& images)
 
 ZooBuildJob::ZooBuildJob(std::string outDir, ZooPreset preset, uint64_t seed)
     : m_outDir(std::move(outDir)), m_preset(std::move(preset)), m_seed(seed)
-{
-}
+{}
 
 void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
 {
     const auto started = std::chrono::steady_clock::now();
     const fs::path out = fs::absolute(fs::path(m_outDir)).lexically_normal();
     if (fs::exists(out / "demo.mergelab.json"))
-        throw InputError(out.string(), {}, "already holds a model set (demo.mergelab.json); remove it or choose another --out");
+        throw InputError(out.string(), {},
+                         "already holds a model set (demo.mergelab.json); remove it or choose another --out");
     if (fs::exists(out) && !fs::is_empty(out))
         throw InputError(out.string(), {}, "folder exists and is not empty; choose another --out");
     // Built in an owned temporary folder beside `out`, published by one rename when complete.
@@ -148,13 +146,14 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     at::Tensor preHead = torch::randn({int64_t(pre.classNames.size()), p.config.projectionDim});
     const at::Tensor preInputs = toInputs(pre.splits.at("train").images);
     if (!loadCachedBase(model)) {
-        trainClassifier(model, preHead, true, preInputs, pre.splits.at("train").labels, p.pretrain, m_seed,
-                        [&](int64_t step, double loss) {
-                            report(10 + 40.0 * double(step) / double(p.pretrain.steps),
-                                   "pretraining base (loss " + std::to_string(loss).substr(0, 5) + ")");
-                            progress.log("pretrain step " + std::to_string(step) + " loss " + std::to_string(loss));
-                        },
-                        cancel);
+        trainClassifier(
+            model, preHead, true, preInputs, pre.splits.at("train").labels, p.pretrain, m_seed,
+            [&](int64_t step, double loss) {
+                report(10 + 40.0 * double(step) / double(p.pretrain.steps),
+                       "pretraining base (loss " + std::to_string(loss).substr(0, 5) + ")");
+                progress.log("pretrain step " + std::to_string(step) + " loss " + std::to_string(loss));
+            },
+            cancel);
     }
     {
         torch::NoGradGuard noGrad;
@@ -187,14 +186,14 @@ void ZooBuildJob::run(Progress& progress, const CancelToken& cancel)
         at::Tensor head = fitPrototypeHead(ft, inputs.slice(0, 0, headN), train.labels.slice(0, 0, headN),
                                            int64_t(t.classNames.size()), p.finetune.logitScale);
         heads[t.name + ".weight"] = head;
-        trainClassifier(ft, head, false, inputs, train.labels, p.finetune, m_seed + 1000 + i,
-                        [&](int64_t step, double loss) {
-                            report(begin + 40.0 / nTasks * double(step) / double(p.finetune.steps),
-                                   "fine-tuning " + t.name + " (loss " + std::to_string(loss).substr(0, 5) + ")");
-                            progress.log("finetune " + t.name + " step " + std::to_string(step) + " loss " +
-                                         std::to_string(loss));
-                        },
-                        cancel);
+        trainClassifier(
+            ft, head, false, inputs, train.labels, p.finetune, m_seed + 1000 + i,
+            [&](int64_t step, double loss) {
+                report(begin + 40.0 / nTasks * double(step) / double(p.finetune.steps),
+                       "fine-tuning " + t.name + " (loss " + std::to_string(loss).substr(0, 5) + ")");
+                progress.log("finetune " + t.name + " step " + std::to_string(step) + " loss " + std::to_string(loss));
+            },
+            cancel);
         finetuned[t.name] = stateOf(ft);
         auto taskMeta = meta;
         taskMeta["mergelab_zoo_task"] = t.name;

@@ -32,7 +32,7 @@ ZooPreset zooPreset(const std::string& name);
 
 // Accuracies of one checkpoint of the built set on every task.
 struct ZooModelScores {
-    std::string model; // "base" or the task it was fine-tuned on
+    std::string model;                       // "base" or the task it was fine-tuned on
     std::map<std::string, double> val, test; // task -> accuracy
 };
 

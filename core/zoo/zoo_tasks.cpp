@@ -22,7 +22,10 @@ constexpr double kPi = 3.14159265358979323846;
 
 using Drawer = std::function<void(int label, std::mt19937& rng, float* canvas, bool testSplit)>;
 
-double uniform(std::mt19937& rng, double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); }
+double uniform(std::mt19937& rng, double lo, double hi)
+{
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+}
 
 // Balanced labels (i mod K), drawn in a seeded order, converted to uint8.
 LabeledImages generate(int64_t n, int classes, const Drawer& draw, std::mt19937& rng, bool testSplit)
@@ -55,7 +58,7 @@ ZooTaskData generateTask(const std::string& name, const std::string& description
     task.description = description;
     task.classNames = std::move(classes);
     const int k = static_cast<int>(task.classNames.size());
-    std::seed_seq seq{seed, uint64_t(std::hash<std::string>{}(name) & 0xffffffffu)};
+    std::seed_seq seq{seed, uint64_t(std::hash<std::string>{}(name)&0xffffffffu)};
     std::mt19937 rng(seq);
     task.splits["train"] = generate(sizes.train, k, draw, rng, false);
     task.splits["val"] = generate(sizes.val, k, draw, rng, false);
@@ -70,7 +73,8 @@ public:
     {
         std::vector<std::string> train = demoFonts("train"), test = demoFonts("test");
         if (train.empty())
-            throw IoError("/usr/share/fonts/truetype", {}, "no DejaVu or FreeFont fonts (install fonts-dejavu-core, fonts-freefont-ttf)");
+            throw IoError("/usr/share/fonts/truetype", {},
+                          "no DejaVu or FreeFont fonts (install fonts-dejavu-core, fonts-freefont-ttf)");
         if (test.empty()) { // no Liberation: hold out every fourth training font instead
             for (std::size_t i = 3; i < train.size(); i += 4)
                 test.push_back(train[i]);
@@ -172,7 +176,10 @@ ZooTaskData fashionTask(const SplitSizes& sizes, uint64_t seed)
 
 } // namespace
 
-std::vector<std::string> zooTaskNames() { return {"fashion", "digits", "letters", "shapes", "counting", "rotation"}; }
+std::vector<std::string> zooTaskNames()
+{
+    return {"fashion", "digits", "letters", "shapes", "counting", "rotation"};
+}
 
 ZooTaskData makeZooTask(const std::string& name, const SplitSizes& sizes, uint64_t seed)
 {
@@ -206,7 +213,8 @@ ZooTaskData makeZooTask(const std::string& name, const SplitSizes& sizes, uint64
                             seed, [glyphs, chars](int label, std::mt19937& rng, float* canvas, bool test) {
                                 GlyphStyle style = randomStyle(rng, 16, 24, 0.15, 2.5);
                                 style.rotation += label * kPi / 2;
-                                const char32_t cp = chars[std::uniform_int_distribution<std::size_t>(0, chars.size() - 1)(rng)];
+                                const char32_t cp =
+                                    chars[std::uniform_int_distribution<std::size_t>(0, chars.size() - 1)(rng)];
                                 glyphs->draw(cp, style, rng, canvas, test);
                                 addNuisance(rng, canvas, S);
                             });
@@ -232,12 +240,12 @@ ZooTaskData makePretrainTask(const SplitSizes& sizes, uint64_t seed, int maxClas
     if (maxClasses > 0 && std::size_t(maxClasses) < chars.size())
         chars.resize(std::size_t(maxClasses));
     auto glyphs = std::make_shared<GlyphSource>();
-    return generateTask("symbols", "pretraining: Greek, Cyrillic, Armenian, Georgian, Hebrew, sign, arrow and math glyphs",
-                        names(chars), sizes, seed, [glyphs, chars](int label, std::mt19937& rng, float* canvas, bool) {
-                            glyphs->draw(chars[static_cast<std::size_t>(label)], randomStyle(rng, 12, 26, 0.35, 4), rng,
-                                         canvas, false);
-                            addNuisance(rng, canvas, S);
-                        });
+    return generateTask(
+        "symbols", "pretraining: Greek, Cyrillic, Armenian, Georgian, Hebrew, sign, arrow and math glyphs",
+        names(chars), sizes, seed, [glyphs, chars](int label, std::mt19937& rng, float* canvas, bool) {
+            glyphs->draw(chars[static_cast<std::size_t>(label)], randomStyle(rng, 12, 26, 0.35, 4), rng, canvas, false);
+            addNuisance(rng, canvas, S);
+        });
 }
 
 } // namespace mergelab

@@ -45,8 +45,10 @@ std::string tinyBtx(const QTemporaryDir& dir)
 {
     at::manual_seed(5);
     const std::string p = "vision_model.encoder.layers.0.";
-    std::map<std::string, at::Tensor> base = {{p + "mlp.fc1.weight", at::randn({6, 8})}, {p + "mlp.fc1.bias", at::randn({6})},
-                                              {p + "mlp.fc2.weight", at::randn({8, 6})}, {p + "mlp.fc2.bias", at::randn({8})},
+    std::map<std::string, at::Tensor> base = {{p + "mlp.fc1.weight", at::randn({6, 8})},
+                                              {p + "mlp.fc1.bias", at::randn({6})},
+                                              {p + "mlp.fc2.weight", at::randn({8, 6})},
+                                              {p + "mlp.fc2.bias", at::randn({8})},
                                               {p + "layer_norm2.weight", at::randn({8})}};
     const std::string basePath = dir.filePath("base.safetensors").toStdString();
     writeModel(basePath, base);
@@ -61,7 +63,8 @@ std::string tinyBtx(const QTemporaryDir& dir)
     }
     NullProgress progress;
     CancelToken cancel;
-    return branchTrainMix(basePath, experts, BtxOptions{}, dir.filePath("moe.safetensors").toStdString(), progress, cancel)
+    return branchTrainMix(basePath, experts, BtxOptions{}, dir.filePath("moe.safetensors").toStdString(), progress,
+                          cancel)
         .path;
 }
 
@@ -71,9 +74,10 @@ double expertCosine(const Checkpoint& c, int a, int b)
     auto flat = [&](int e) {
         std::vector<at::Tensor> parts;
         for (const char* role : {"fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight"})
-            parts.push_back(toTorch(c.read("vision_model.encoder.layers.0.moe.experts." + std::to_string(e) + "." + role))
-                                .to(at::kDouble)
-                                .flatten());
+            parts.push_back(
+                toTorch(c.read("vision_model.encoder.layers.0.moe.experts." + std::to_string(e) + "." + role))
+                    .to(at::kDouble)
+                    .flatten());
         return at::cat(parts);
     };
     const at::Tensor x = flat(a), y = flat(b);
@@ -149,8 +153,9 @@ private Q_SLOTS:
         const auto input = Checkpoint::open(moe);
         const std::string p = "vision_model.encoder.layers.0.moe.experts.";
         for (const char* role : {"fc1.weight", "fc2.bias"}) {
-            const at::Tensor mean =
-                (toTorch(input->read(p + "0." + role)).to(at::kDouble) + toTorch(input->read(p + "1." + role)).to(at::kDouble)) / 2;
+            const at::Tensor mean = (toTorch(input->read(p + "0." + role)).to(at::kDouble) +
+                                     toTorch(input->read(p + "1." + role)).to(at::kDouble)) /
+                                    2;
             QVERIFY2(at::allclose(toTorch(a->read(p + "0." + role)).to(at::kDouble), mean, 1e-6, 1e-6), role);
         }
     }

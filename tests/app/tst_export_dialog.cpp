@@ -92,11 +92,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expectedRecipe");
         QTest::newRow("safetensors") << ExportSettings::Format::SafetensorsFile << QString() << "merged.safetensors"
                                      << "merged.safetensors.mergelab_recipe.json";
-        QTest::newRow("safetensors F16") << ExportSettings::Format::SafetensorsFile << "F16" << "merged.safetensors"
+        QTest::newRow("safetensors F16") << ExportSettings::Format::SafetensorsFile << "F16"
+                                         << "merged.safetensors"
                                          << "merged.safetensors.mergelab_recipe.json";
-        QTest::newRow("sharded BF16") << ExportSettings::Format::SafetensorsSharded << "BF16" << "merged"
+        QTest::newRow("sharded BF16") << ExportSettings::Format::SafetensorsSharded << "BF16"
+                                      << "merged"
                                       << "merged/mergelab_recipe.json";
-        QTest::newRow("hdf5") << ExportSettings::Format::Hdf5 << QString() << "merged.h5" << "merged.h5.mergelab_recipe.json";
+        QTest::newRow("hdf5") << ExportSettings::Format::Hdf5 << QString() << "merged.h5"
+                              << "merged.h5.mergelab_recipe.json";
     }
 
     void exportsEveryFormat()
@@ -120,7 +123,8 @@ private Q_SLOTS:
         QVERIFY(dialog.startExport());
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 20000);
         QCOMPARE(ended.at(0).at(0).value<Status>(), Status::Ok);
-        const QString written = out.filePath(expectedPath).replace(QLatin1String("merged"), QLatin1String("merged.whatever"));
+        const QString written =
+            out.filePath(expectedPath).replace(QLatin1String("merged"), QLatin1String("merged.whatever"));
         QCOMPARE(QDir::cleanPath(dialog.writtenPath()), QDir::cleanPath(written));
 
         const auto checkpoint = mergelab::Checkpoint::open(written.toStdString());
@@ -130,7 +134,8 @@ private Q_SLOTS:
             if (!dtype.isEmpty() && mergelab::isFloating(t.dtype))
                 QCOMPARE(QString::fromLatin1(mergelab::dtypeName(t.dtype)), dtype);
 
-        const QString recipePath = out.filePath(expectedRecipe).replace(QLatin1String("merged"), QLatin1String("merged.whatever"));
+        const QString recipePath =
+            out.filePath(expectedRecipe).replace(QLatin1String("merged"), QLatin1String("merged.whatever"));
         QFile recipe(recipePath);
         QVERIFY2(recipe.open(QIODevice::ReadOnly), qPrintable(recipePath));
         const QJsonObject json = QJsonDocument::fromJson(recipe.readAll()).object();
@@ -224,7 +229,8 @@ private Q_SLOTS:
         window.openExportDialog();
         QVERIFY(!window.exportDialog());
         QVERIFY(!window.banner()->isHidden());
-        QVERIFY2(window.banner()->text().contains(QLatin1String("open a project")), qPrintable(window.banner()->text()));
+        QVERIFY2(window.banner()->text().contains(QLatin1String("open a project")),
+                 qPrintable(window.banner()->text()));
     }
 
 private:

@@ -96,8 +96,11 @@ private Q_SLOTS:
         std::optional<Sum> got;
         runner.start<Sum>(
             QStringLiteral("sum"), {},
-            [](Progress&, const CancelToken&) -> QVariant { return QVariant::fromValue(Sum{7, QStringLiteral("seven")}); },
-            &receiver, [&got](const JobOutcome<Sum>& outcome) {
+            [](Progress&, const CancelToken&) -> QVariant {
+                return QVariant::fromValue(Sum{7, QStringLiteral("seven")});
+            },
+            &receiver,
+            [&got](const JobOutcome<Sum>& outcome) {
                 QCOMPARE(outcome.status, Status::Ok);
                 got = outcome.result;
             });
@@ -133,8 +136,8 @@ private Q_SLOTS:
         QSignalSpy progress(&runner, &GuiJobRunner::progressChanged);
         std::atomic<bool> release{false};
         std::atomic<bool> sawCancel{false};
-        const quint64 id = runner.start<int>(QStringLiteral("long"), {}, waitingWork(&release, &sawCancel, 1), &receiver,
-                                             [&got](const JobOutcome<int>& outcome) { got << outcome; });
+        const quint64 id = runner.start<int>(QStringLiteral("long"), {}, waitingWork(&release, &sawCancel, 1),
+                                             &receiver, [&got](const JobOutcome<int>& outcome) { got << outcome; });
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0, 5000);
         runner.cancel(id);
         QTRY_COMPARE_WITH_TIMEOUT(got.size(), 1, 5000);
@@ -164,7 +167,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 5000);
         QCOMPARE(ended.at(0).at(0).toULongLong(), old);
         QCOMPARE(ended.at(0).at(3).toBool(), true); // dropped
-        QVERIFY(got.isEmpty()); // the stale job's end never reaches views
+        QVERIFY(got.isEmpty());                     // the stale job's end never reaches views
         releaseNew = true;
         QTRY_COMPARE_WITH_TIMEOUT(got.size(), 1, 5000);
         QCOMPARE(got.at(0), 2);
@@ -257,7 +260,8 @@ private Q_SLOTS:
             });
         QTRY_VERIFY_WITH_TIMEOUT(calledOn.load() != nullptr, 5000);
         QCOMPARE(calledOn.load(), &thread);
-        QMetaObject::invokeMethod(receiver, [receiver] { delete receiver; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            receiver, [receiver] { delete receiver; }, Qt::BlockingQueuedConnection);
         thread.quit();
         thread.wait();
     }
@@ -270,12 +274,11 @@ private Q_SLOTS:
         QSignalSpy idle(&runner, &GuiJobRunner::idle);
         int done = 0;
         auto quick = [](Progress&, const CancelToken&) -> QVariant { return 1; };
-        runner.start<int>(QStringLiteral("first"), QStringLiteral("c"), quick, &receiver,
-                          [&](const JobOutcome<int>&) {
-                              ++done;
-                              runner.start<int>(QStringLiteral("second"), QStringLiteral("c"), quick, &receiver,
-                                                [&done](const JobOutcome<int>&) { ++done; });
-                          });
+        runner.start<int>(QStringLiteral("first"), QStringLiteral("c"), quick, &receiver, [&](const JobOutcome<int>&) {
+            ++done;
+            runner.start<int>(QStringLiteral("second"), QStringLiteral("c"), quick, &receiver,
+                              [&done](const JobOutcome<int>&) { ++done; });
+        });
         QTRY_COMPARE_WITH_TIMEOUT(done, 2, 5000);
         QCOMPARE(idle.count(), 1);
     }

@@ -35,13 +35,14 @@ private Q_SLOTS:
         JobsDock dock(&runner);
         dock.show();
         QSignalSpy ended(&runner, &GuiJobRunner::ended);
-        runner.start(QStringLiteral("endless"), {}, [](mergelab::Progress& p, const mergelab::CancelToken& cancel) -> QVariant {
-            for (;;) {
-                mergelab::throwIfCancelled(cancel);
-                p.update(0, 0, "spinning");
-                std::this_thread::sleep_for(std::chrono::milliseconds(2));
-            }
-        });
+        runner.start(QStringLiteral("endless"), {},
+                     [](mergelab::Progress& p, const mergelab::CancelToken& cancel) -> QVariant {
+                         for (;;) {
+                             mergelab::throwIfCancelled(cancel);
+                             p.update(0, 0, "spinning");
+                             std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                         }
+                     });
         QCOMPARE(dock.rowCount(), 1);
         QPushButton* cancel = nullptr;
         for (auto* b : dock.findChildren<QPushButton*>())

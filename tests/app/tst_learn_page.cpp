@@ -150,7 +150,8 @@ private Q_SLOTS:
         // mean routing weight is still λ to within a few hundredths.
         for (int r = 0; r < tasks; ++r)
             for (int c = 0; c < tasks; ++c)
-                QVERIFY2(std::abs(heatmap->value(r, c) - 0.3) < 0.05, qPrintable(QString::number(heatmap->value(r, c))));
+                QVERIFY2(std::abs(heatmap->value(r, c) - 0.3) < 0.05,
+                         qPrintable(QString::number(heatmap->value(r, c))));
 
         const QString folder = m_dir.filePath(QStringLiteral("wemoe"));
         QSignalSpy exported(m_page.get(), &LearnPage::exported);

@@ -24,9 +24,8 @@ namespace {
 nlohmann::json fromRecipe(const QString& method)
 {
     const Recipe r = recipeFromJson(
-        nlohmann::json::parse(QStringLiteral(R"({"method": "%1", "data": {"project": "p.mergelab.json"}})")
-                                  .arg(method)
-                                  .toStdString()),
+        nlohmann::json::parse(
+            QStringLiteral(R"({"method": "%1", "data": {"project": "p.mergelab.json"}})").arg(method).toStdString()),
         "");
     return nlohmann::json::parse(dataMergeSpec(r, "").resolvedJson());
 }
@@ -58,8 +57,9 @@ private Q_SLOTS:
         QTest::newRow("fisher") << "fisher"
                                 << R"({"method": "fisher", "split": "train", "samples": 256, "seed": 0,
                                        "epsilon": 1e-8, "fisher_argmax": 0})";
-        QTest::newRow("regmean") << "regmean"
-                                 << R"({"method": "regmean", "split": "train", "samples": 256, "seed": 0, "alpha": 0.9})";
+        QTest::newRow("regmean")
+            << "regmean"
+            << R"({"method": "regmean", "split": "train", "samples": 256, "seed": 0, "alpha": 0.9})";
         QTest::newRow("adamerging") << "adamerging"
                                     << R"({"method": "adamerging", "split": "test", "samples": 0, "steps": 100,
                                            "lr": 0.001, "batch": 16, "seed": 0, "lambda": 0.3})";

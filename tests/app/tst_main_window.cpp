@@ -30,9 +30,8 @@ private Q_SLOTS:
         QApplication::setApplicationName(QStringLiteral("tst_main_window"));
         QVERIFY(m_dir.isValid());
         m_good = m_dir.filePath(QStringLiteral("good.safetensors"));
-        QVERIFY(writeSafetensors(m_good, {{"layers.0.w", "F32", {3, 4}, 4},
-                                          {"layers.1.w", "F32", {3, 4}, 4},
-                                          {"head", "F16", {5}, 2}}));
+        QVERIFY(writeSafetensors(
+            m_good, {{"layers.0.w", "F32", {3, 4}, 4}, {"layers.1.w", "F32", {3, 4}, 4}, {"head", "F16", {5}, 2}}));
     }
 
     void opensFile()
@@ -66,7 +65,8 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, content);
         QFETCH(QString, expected);
-        const QString path = m_dir.filePath(QStringLiteral("bad_%1.safetensors").arg(QTest::currentDataTag()).replace(' ', '_'));
+        const QString path =
+            m_dir.filePath(QStringLiteral("bad_%1.safetensors").arg(QTest::currentDataTag()).replace(' ', '_'));
         if (QString::fromLatin1(QTest::currentDataTag()) != QLatin1String("missing")) {
             QFile f(path);
             QVERIFY(f.open(QIODevice::WriteOnly));

@@ -147,8 +147,8 @@ private Q_SLOTS:
         QStringList opened;
         QSignalSpy ended(&jobs, &GuiJobRunner::ended);
         QSignalSpy progress(&jobs, &GuiJobRunner::progressChanged);
-        const quint64 id = buildDemo({&window, &jobs, [&opened](const QString& p) { opened << p; }}, out,
-                                     QStringLiteral("tiny"));
+        const quint64 id =
+            buildDemo({&window, &jobs, [&opened](const QString& p) { opened << p; }}, out, QStringLiteral("tiny"));
         QVERIFY(id > 0);
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() > 0 || ended.count() > 0, 30000);
         jobs.cancel(id);

@@ -101,7 +101,8 @@ private Q_SLOTS:
                  QStringLiteral("checkpoints/base.safetensors"));
         const QJsonArray models = json[QStringLiteral("models")].toArray();
         QCOMPARE(models.size(), 2);
-        QCOMPARE(models[0].toObject()[QStringLiteral("path")].toString(), QStringLiteral("checkpoints/ft_a.safetensors"));
+        QCOMPARE(models[0].toObject()[QStringLiteral("path")].toString(),
+                 QStringLiteral("checkpoints/ft_a.safetensors"));
         QCOMPARE(models[1].toObject()[QStringLiteral("name")].toString(), QStringLiteral("ft_b"));
         QVERIFY(models[1].toObject()[QStringLiteral("color")].toString().startsWith(QLatin1Char('#')));
         QCOMPARE(json[QStringLiteral("name")].toString(), QStringLiteral("saved"));
@@ -110,7 +111,8 @@ private Q_SLOTS:
         QTemporaryDir moved;
         QVERIFY(QDir(moved.path()).mkpath(QStringLiteral("checkpoints")));
         for (const char* name : {"base", "ft_a", "ft_b"})
-            QVERIFY(QFile::copy(checkpoint(name), moved.filePath(QStringLiteral("checkpoints/%1.safetensors").arg(QLatin1String(name)))));
+            QVERIFY(QFile::copy(checkpoint(name),
+                                moved.filePath(QStringLiteral("checkpoints/%1.safetensors").arg(QLatin1String(name)))));
         QVERIFY(QFile::copy(project, moved.filePath(QStringLiteral("p.mergelab.json"))));
         MainWindow window;
         QSignalSpy opened(&window, &MainWindow::projectOpened);
@@ -120,7 +122,8 @@ private Q_SLOTS:
         QCOMPARE(table->rowCount(), 3);
         for (int row = 0; row < 3; ++row)
             QVERIFY2(table->member(row)->error.isEmpty(), qPrintable(table->member(row)->error));
-        QCOMPARE(QDir::cleanPath(table->member(1)->path), QDir::cleanPath(moved.filePath(QStringLiteral("checkpoints/ft_a.safetensors"))));
+        QCOMPARE(QDir::cleanPath(table->member(1)->path),
+                 QDir::cleanPath(moved.filePath(QStringLiteral("checkpoints/ft_a.safetensors"))));
         QVERIFY(!window.isProjectModified());
         QVERIFY(RecentProjects::list().contains(moved.filePath(QStringLiteral("p.mergelab.json"))));
     }
@@ -178,14 +181,16 @@ private Q_SLOTS:
         QVERIFY(!window.isProjectModified());
         QVERIFY(table->setColor(2, QStringLiteral("#00ff7f")));
         QVERIFY(window.isProjectModified());
-        QCOMPARE(table->index(2, ModelSetTableModel::NameColumn).data(Qt::DecorationRole).value<QColor>(), QColor(0, 255, 127));
+        QCOMPARE(table->index(2, ModelSetTableModel::NameColumn).data(Qt::DecorationRole).value<QColor>(),
+                 QColor(0, 255, 127));
         QVERIFY(!table->setColor(2, QStringLiteral("not a colour")));
         QVERIFY(window.saveProject());
 
         const QJsonArray models = readJson(project)[QStringLiteral("models")].toArray();
         QCOMPARE(models[0].toObject()[QStringLiteral("name")].toString(), QStringLiteral("alpha"));
         QCOMPARE(models[1].toObject()[QStringLiteral("color")].toString(), QStringLiteral("#00ff7f"));
-        QCOMPARE(models[0].toObject()[QStringLiteral("path")].toString(), QStringLiteral("checkpoints/ft_a.safetensors"));
+        QCOMPARE(models[0].toObject()[QStringLiteral("path")].toString(),
+                 QStringLiteral("checkpoints/ft_a.safetensors"));
 
         // Choosing another base is an edit too; the old base becomes a coloured fine-tune.
         QVERIFY(table->makeBase(3));
@@ -196,7 +201,8 @@ private Q_SLOTS:
         QVERIFY(QColor(QString::fromStdString(set.models.front().color)).isValid());
 
         // Closing a modified project asks; Discard closes without writing.
-        const QByteArray before = readJson(project).isEmpty() ? QByteArray() : QJsonDocument(readJson(project)).toJson();
+        const QByteArray before =
+            readJson(project).isEmpty() ? QByteArray() : QJsonDocument(readJson(project)).toJson();
         QTimer::singleShot(100, [] {
             if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
                 box->button(QMessageBox::Discard)->click();
@@ -258,7 +264,8 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
         const QStringList three = {QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
         const auto pagesShow = [&window](const QStringList& names) {
-            return modelNames(window.tunePage()->project()) == names && modelNames(window.learnPage()->project()) == names &&
+            return modelNames(window.tunePage()->project()) == names &&
+                   modelNames(window.learnPage()->project()) == names &&
                    modelNames(window.expertsPage()->project()) == names &&
                    modelNames(window.diagnosticsPage()->project()) == names;
         };
@@ -269,8 +276,8 @@ private Q_SLOTS:
 
         // A member added through the document: every page starts over on four fine-tunes.
         QSignalSpy changed(document, &ProjectDocument::changed);
-        document->addMembers({mergelab::gui::openProjectMember(QStringLiteral("d"), {}, false,
-                                                               checkpoint("ft_b").toStdString())});
+        document->addMembers(
+            {mergelab::gui::openProjectMember(QStringLiteral("d"), {}, false, checkpoint("ft_b").toStdString())});
         QCOMPARE(changed.count(), 1);
         const QStringList four = three + QStringList{QStringLiteral("d")};
         QCOMPARE(modelNames(document->project()), four);
@@ -285,7 +292,8 @@ private Q_SLOTS:
         // A rename is an edit to save, not a reason to restart the pages' work.
         QVERIFY(document->members()->rename(1, QStringLiteral("alpha")));
         QVERIFY(window.isWindowModified());
-        QCOMPARE(changed.at(changed.count() - 1).at(0).value<ProjectDocument::Change>(), ProjectDocument::Change::Details);
+        QCOMPARE(changed.at(changed.count() - 1).at(0).value<ProjectDocument::Change>(),
+                 ProjectDocument::Change::Details);
         QCOMPARE(QString::fromStdString(document->set().models.front().name), QStringLiteral("alpha"));
         QVERIFY(pagesShow(four));
         QVERIFY(window.saveProject());
@@ -295,8 +303,9 @@ private Q_SLOTS:
         window.newProject();
         QVERIFY(window.windowTitle().startsWith(QStringLiteral("Untitled project")));
         QVERIFY(pagesShow({}));
-        document->addMembers({mergelab::gui::openProjectMember(QStringLiteral("base"), {}, false, checkpoint("base").toStdString()),
-                              mergelab::gui::openProjectMember(QStringLiteral("ft_a"), {}, false, checkpoint("ft_a").toStdString())});
+        document->addMembers(
+            {mergelab::gui::openProjectMember(QStringLiteral("base"), {}, false, checkpoint("base").toStdString()),
+             mergelab::gui::openProjectMember(QStringLiteral("ft_a"), {}, false, checkpoint("ft_a").toStdString())});
         QVERIFY(window.isWindowModified());
         QVERIFY(pagesShow({QStringLiteral("ft_a")}));
         QVERIFY(window.saveProjectAs(m_dir.filePath(QStringLiteral("titled.mergelab.json"))));
@@ -321,8 +330,9 @@ private:
         json[QStringLiteral("base")] = base;
         QJsonArray models;
         for (const char* name : {"a", "b", "c"})
-            models.append(QJsonObject{{QStringLiteral("name"), QLatin1String(name)},
-                                      {QStringLiteral("path"), QStringLiteral("checkpoints/ft_%1.safetensors").arg(QLatin1String(name))}});
+            models.append(QJsonObject{
+                {QStringLiteral("name"), QLatin1String(name)},
+                {QStringLiteral("path"), QStringLiteral("checkpoints/ft_%1.safetensors").arg(QLatin1String(name))}});
         json[QStringLiteral("models")] = models;
         QFile f(project);
         if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))

@@ -109,7 +109,10 @@ QStringList clippedWidgets(QWidget* root, const QString& page)
     auto describe = [&](QWidget* w, const QString& text, QSize need) {
         out << QStringLiteral("%1: %2 \"%3\" needs %4x%5, has %6x%7")
                    .arg(page, QString::fromLatin1(w->metaObject()->className()), text.left(60))
-                   .arg(need.width()).arg(need.height()).arg(w->width()).arg(w->height());
+                   .arg(need.width())
+                   .arg(need.height())
+                   .arg(w->width())
+                   .arg(w->height());
     };
     for (QLabel* label : root->findChildren<QLabel*>()) {
         if (!label->isVisibleTo(root) || label->text().isEmpty() || label->width() == 0)

@@ -40,7 +40,9 @@ using mergelab::gui::TunePage;
 using mergelab::gui::TuneState;
 
 // Waits until the quick result of the newest change is drawn (its refinement may still run).
-#define WAIT_DRAWN() QTRY_VERIFY_WITH_TIMEOUT(m_page->evaluation()->drawnGeneration() == m_page->evaluation()->requestedGeneration(), 30000)
+#define WAIT_DRAWN()                                                                                                   \
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->evaluation()->drawnGeneration() == m_page->evaluation()->requestedGeneration(),   \
+                             30000)
 // Waits until the page has nothing running (setup, evaluations, sweeps).
 #define SETTLE() QTRY_VERIFY_WITH_TIMEOUT(!m_page->busy(), 30000)
 
@@ -106,7 +108,8 @@ private:
     {
         QCOMPARE(got.size(), want.size());
         for (int c = 0; c < want.size(); ++c)
-            QVERIFY2(std::abs(got[c] - want[c]) < 1e-9, qPrintable(QStringLiteral("%1: %2 vs %3").arg(c).arg(got[c]).arg(want[c])));
+            QVERIFY2(std::abs(got[c] - want[c]) < 1e-9,
+                     qPrintable(QStringLiteral("%1: %2 vs %3").arg(c).arg(got[c]).arg(want[c])));
     }
 
     void compareMerged(const QList<double>& want)
@@ -117,7 +120,6 @@ private:
     }
 
     void compareQuick(const QList<double>& want) { compareValues(m_lastQuick, want); }
-
 
 private Q_SLOTS:
     void initTestCase()
@@ -166,7 +168,8 @@ private Q_SLOTS:
         const EvalResult base = evaluator.evaluateCheckpoint(m_project.set.base.path, progress, cancel);
         for (int t = 0; t < tasks; ++t) {
             QCOMPARE(bars->value(0, t), 100.0 * base.tasks[static_cast<std::size_t>(t)].accuracy);
-            const EvalResult own = evaluator.evaluateCheckpoint(m_project.set.models[static_cast<std::size_t>(t)].path, progress, cancel);
+            const EvalResult own =
+                evaluator.evaluateCheckpoint(m_project.set.models[static_cast<std::size_t>(t)].path, progress, cancel);
             QCOMPARE(bars->value(1, t), 100.0 * own.tasks[static_cast<std::size_t>(t)].accuracy);
         }
         // The refined (full validation) merged bars equal the evaluator on the merge of the state.
@@ -174,8 +177,8 @@ private Q_SLOTS:
         QVERIFY(bars->setName(2).contains(QStringLiteral("full")));
         const TuneState s = m_page->state();
         QCOMPARE(s.method, std::string("task_arithmetic"));
-        const EvalResult merged =
-            evaluator.evaluateTensors(m_reference->merge(gui::recipeFor(s, m_project.set), cancel), "m", progress, cancel);
+        const EvalResult merged = evaluator.evaluateTensors(
+            m_reference->merge(gui::recipeFor(s, m_project.set), cancel), "m", progress, cancel);
         for (int t = 0; t < tasks; ++t)
             QVERIFY(std::abs(bars->value(2, t) - 100.0 * merged.tasks[static_cast<std::size_t>(t)].accuracy) < 1e-9);
         QVERIFY(!m_page->evaluation()->latencies().isEmpty());
@@ -185,7 +188,8 @@ private Q_SLOTS:
     {
         if (!m_page)
             QSKIP("latency measurement run");
-        QAbstractItemModelTester history(m_page->findChild<QUndoView*>()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester history(m_page->findChild<QUndoView*>()->model(),
+                                         QAbstractItemModelTester::FailureReportingMode::QtTest);
         const int drawn = m_page->evaluation()->quickResultsDrawn();
         m_page->coefficientSlider(0)->setValue(40); // weight 0.40
         QCOMPARE(m_page->state().perModel[0].at("weight"), 0.4);
@@ -222,8 +226,8 @@ private Q_SLOTS:
             Evaluator evaluator(m_project.set, "val");
             NullProgress progress;
             CancelToken cancel;
-            const EvalResult r =
-                evaluator.evaluateTensors(m_reference->merge(gui::recipeFor(s, m_project.set), cancel), "m", progress, cancel);
+            const EvalResult r = evaluator.evaluateTensors(m_reference->merge(gui::recipeFor(s, m_project.set), cancel),
+                                                           "m", progress, cancel);
             QList<double> out;
             for (const TaskAccuracy& t : r.tasks)
                 out << 100.0 * t.accuracy;
@@ -496,7 +500,8 @@ private Q_SLOTS:
             QTest::qWait(30);
         }
         slider->setSliderDown(false);
-        QTRY_VERIFY_WITH_TIMEOUT(page.evaluation()->drawnGeneration() == page.evaluation()->requestedGeneration(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.evaluation()->drawnGeneration() == page.evaluation()->requestedGeneration(),
+                                 60000);
         const double dragEnd = page.evaluation()->latencies().back();
         const int drawnDuringDrag = page.evaluation()->latencies().size() - before;
         std::sort(idle.begin(), idle.end());

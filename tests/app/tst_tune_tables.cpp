@@ -88,7 +88,8 @@ private Q_SLOTS:
         QVERIFY(model.hasInvalid());
         QCOMPARE(model.index(0, TuneOverrideModel::FilterColumn).data(Qt::ToolTipRole).toString(),
                  QStringLiteral("unknown parameter"));
-        QCOMPARE(model.index(0, TuneOverrideModel::FilterColumn).data(Qt::BackgroundRole).value<QBrush>().color(), kInvalid);
+        QCOMPARE(model.index(0, TuneOverrideModel::FilterColumn).data(Qt::BackgroundRole).value<QBrush>().color(),
+                 kInvalid);
         QCOMPARE(edited.count(), 0);
         QCOMPARE(marked.count(), 1);
 

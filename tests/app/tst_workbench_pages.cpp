@@ -36,7 +36,10 @@ QJsonObject reference()
     QFile f(QStringLiteral(MERGELAB_FIXTURES_DIR "/analysis/reference.json"));
     if (!f.open(QIODevice::ReadOnly))
         return {};
-    return QJsonDocument::fromJson(f.readAll()).object()[QStringLiteral("by_density")].toObject()[QStringLiteral("0.2")].toObject();
+    return QJsonDocument::fromJson(f.readAll())
+        .object()[QStringLiteral("by_density")]
+        .toObject()[QStringLiteral("0.2")]
+        .toObject();
 }
 
 void compareMatrix(const mergelab::widgets::HeatmapWidget* heatmap, const QJsonArray& expected)
@@ -51,7 +54,8 @@ void compareMatrix(const mergelab::widgets::HeatmapWidget* heatmap, const QJsonA
             if (std::isnan(want))
                 QVERIFY(std::isnan(got));
             else
-                QVERIFY2(std::abs(got - want) < 1e-9, qPrintable(QStringLiteral("[%1][%2] %3 vs %4").arg(r).arg(c).arg(got).arg(want)));
+                QVERIFY2(std::abs(got - want) < 1e-9,
+                         qPrintable(QStringLiteral("[%1][%2] %3 vs %4").arg(r).arg(c).arg(got).arg(want)));
         }
     }
 }
@@ -89,7 +93,8 @@ private Q_SLOTS:
         QVERIFY(!ref.isEmpty());
         UnderstandPage* understand = window.understandPage();
         QCOMPARE(understand->selectedLayer(), UnderstandPage::kGlobal);
-        compareMatrix(understand->heatmap(), ref[QStringLiteral("global")].toObject()[QStringLiteral("cosine")].toArray());
+        compareMatrix(understand->heatmap(),
+                      ref[QStringLiteral("global")].toObject()[QStringLiteral("cosine")].toArray());
         // Per layer, chosen by index as a chart click would.
         const QJsonObject layers = ref[QStringLiteral("layers")].toObject();
         for (const QString& key : layers.keys()) {
@@ -133,7 +138,8 @@ private Q_SLOTS:
         window.openPath(path);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
         QVERIFY(!window.banner()->isHidden());
-        QVERIFY2(window.banner()->text().contains(QLatin1String("broken.mergelab.json")), qPrintable(window.banner()->text()));
+        QVERIFY2(window.banner()->text().contains(QLatin1String("broken.mergelab.json")),
+                 qPrintable(window.banner()->text()));
     }
 };
 

@@ -12,7 +12,10 @@ const QString kDir = QStringLiteral(MERGELAB_FIXTURES_DIR "/analysis/");
 
 using Run = CliRun;
 
-Run cli(const QStringList& args) { return runCli(args); }
+Run cli(const QStringList& args)
+{
+    return runCli(args);
+}
 
 QStringList modelArgs()
 {
@@ -33,8 +36,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString out = dir.filePath("report.json");
         const QString h5 = dir.filePath("report.h5");
-        const Run r = cli(modelArgs() << "--names" << "a,b,c,d,e" << "--density" << "0.5" << "--json" << out
-                                      << "--h5" << h5);
+        const Run r = cli(modelArgs() << "--names"
+                                      << "a,b,c,d,e"
+                                      << "--density"
+                                      << "0.5"
+                                      << "--json" << out << "--h5" << h5);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("Cosine similarity"), qPrintable(r.out));
         QVERIFY(r.out.contains("Sign conflict rate"));
@@ -54,7 +60,10 @@ private Q_SLOTS:
 
     void jsonToStdout()
     {
-        const Run r = cli(modelArgs() << "--json" << "-" << "--bins" << "16");
+        const Run r = cli(modelArgs() << "--json"
+                                      << "-"
+                                      << "--bins"
+                                      << "16");
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const json j = json::parse(r.out.toStdString());
         QCOMPARE(j["histograms"]["bins"].get<int>(), 16);
@@ -80,18 +89,21 @@ private Q_SLOTS:
                                       << 1 << "error: /nonexistent/base.safetensors: no such file";
         QTest::newRow("no models") << QStringList{"analyze", "--base", kDir + "base.safetensors"} << 1
                                    << "error: no fine-tuned checkpoints";
-        QTest::newRow("names mismatch") << QStringList{"analyze", "--base", kDir + "base.safetensors", "--model",
-                                                       kDir + "ft_a.safetensors", "--names", "x,y"}
-                                        << 1 << "error: --names lists 2 names for 1 models";
-        QTest::newRow("density 0") << QStringList{"analyze", "--base", kDir + "base.safetensors", "--model",
-                                                  kDir + "ft_a.safetensors", "--density", "0"}
-                                   << 1 << "error: density must be in (0, 1]";
-        QTest::newRow("density out of range") << QStringList{"analyze", "--base", kDir + "base.safetensors", "--model",
-                                                             kDir + "ft_a.safetensors", "--density", "2"}
-                                              << 2 << "--density";
-        QTest::newRow("not a checkpoint") << QStringList{"analyze", "--base", kDir + "reference.json", "--model",
-                                                         kDir + "ft_a.safetensors"}
-                                          << 1 << "error: " + kDir + "reference.json: ";
+        QTest::newRow("names mismatch")
+            << QStringList{"analyze", "--base", kDir + "base.safetensors", "--model", kDir + "ft_a.safetensors",
+                           "--names", "x,y"}
+            << 1 << "error: --names lists 2 names for 1 models";
+        QTest::newRow("density 0")
+            << QStringList{"analyze",   "--base", kDir + "base.safetensors", "--model", kDir + "ft_a.safetensors",
+                           "--density", "0"}
+            << 1 << "error: density must be in (0, 1]";
+        QTest::newRow("density out of range")
+            << QStringList{"analyze",   "--base", kDir + "base.safetensors", "--model", kDir + "ft_a.safetensors",
+                           "--density", "2"}
+            << 2 << "--density";
+        QTest::newRow("not a checkpoint")
+            << QStringList{"analyze", "--base", kDir + "reference.json", "--model", kDir + "ft_a.safetensors"} << 1
+            << "error: " + kDir + "reference.json: ";
     }
     void errors()
     {

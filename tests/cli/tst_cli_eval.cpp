@@ -21,7 +21,10 @@ namespace {
 
 const QString kFixtures = QStringLiteral(MERGELAB_FIXTURES_DIR) + "/";
 
-QJsonObject jsonOf(const CliRun& r) { return QJsonDocument::fromJson(r.out.toUtf8()).object(); }
+QJsonObject jsonOf(const CliRun& r)
+{
+    return QJsonDocument::fromJson(r.out.toUtf8()).object();
+}
 
 // name -> correct count per task of an eval --json result.
 QMap<QString, int> correctCounts(const QJsonObject& j)
@@ -76,8 +79,8 @@ private Q_SLOTS:
     {
         QTemporaryDir dir;
         const QString project = QString::fromStdString(evalfixture::writeProject(dir.path().toStdString()));
-        const CliRun r = runCli({"sweep", project, "--method", "task_arithmetic", "--param", "lambda=0:1:0.5", "--split",
-                                 "val", "--json"});
+        const CliRun r = runCli(
+            {"sweep", project, "--method", "task_arithmetic", "--param", "lambda=0:1:0.5", "--split", "val", "--json"});
         QCOMPARE(r.exitCode, 0);
         const QJsonObject j = jsonOf(r);
         QCOMPARE(j["values"].toArray().size(), 3);
@@ -90,9 +93,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("method");
         QTest::addColumn<QString>("parameters");
-        QTest::newRow("task_arithmetic") << "task_arithmetic" << R"({"lambda": 0.6})";
-        QTest::newRow("ties") << "ties" << R"({"density": 0.5, "lambda": 0.8})";
-        QTest::newRow("dare_ties") << "dare_ties" << R"({"density": 0.4, "lambda": 1.0})";
+        QTest::newRow("task_arithmetic") << "task_arithmetic"
+                                         << R"({"lambda": 0.6})";
+        QTest::newRow("ties") << "ties"
+                              << R"({"density": 0.5, "lambda": 0.8})";
+        QTest::newRow("dare_ties") << "dare_ties"
+                                   << R"({"density": 0.4, "lambda": 1.0})";
     }
     void recipeInMemoryEqualsMergedFile()
     {
@@ -195,15 +201,15 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args"); // PROJECT, OTHER (another architecture), NAN are replaced
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("message");
-        QTest::newRow("eval: missing project") << "eval" << QStringList{"/nonexistent/p.mergelab.json"} << 1
-                                               << "error: /nonexistent/p.mergelab.json: ";
+        QTest::newRow("eval: missing project")
+            << "eval" << QStringList{"/nonexistent/p.mergelab.json"} << 1 << "error: /nonexistent/p.mergelab.json: ";
         QTest::newRow("sweep: missing project")
             << "sweep" << QStringList{"/nonexistent/p.mergelab.json", "--method", "ties", "--param", "lambda=0:1:0.5"}
             << 1 << "error: /nonexistent/p.mergelab.json: ";
         QTest::newRow("eval: another architecture")
             << "eval" << QStringList{"PROJECT", "--checkpoint", "OTHER"} << 1 << "does not match the architecture's";
-        QTest::newRow("eval: NaN weights") << "eval" << QStringList{"PROJECT", "--checkpoint", "NAN"} << 1
-                                           << "contains NaN or infinite values";
+        QTest::newRow("eval: NaN weights")
+            << "eval" << QStringList{"PROJECT", "--checkpoint", "NAN"} << 1 << "contains NaN or infinite values";
         QTest::newRow("eval: both checkpoint and recipe")
             << "eval" << QStringList{"PROJECT", "--checkpoint", "NAN", "--recipe", "NAN"} << 1 << "not both";
         QTest::newRow("eval: --limit 0") << "eval" << QStringList{"PROJECT", "--limit", "0"} << 2 << "--limit";
@@ -214,8 +220,9 @@ private Q_SLOTS:
         QTest::newRow("sweep: no step") << "sweep"
                                         << QStringList{"PROJECT", "--method", "ties", "--param", "lambda=0:1"} << 1
                                         << "start:stop:step";
-        QTest::newRow("sweep: step 0")
-            << "sweep" << QStringList{"PROJECT", "--method", "ties", "--param", "lambda=0:1:0"} << 1 << "step > 0";
+        QTest::newRow("sweep: step 0") << "sweep"
+                                       << QStringList{"PROJECT", "--method", "ties", "--param", "lambda=0:1:0"} << 1
+                                       << "step > 0";
         QTest::newRow("sweep: --limit 0")
             << "sweep" << QStringList{"PROJECT", "--method", "ties", "--param", "lambda=0:1:0.5", "--limit", "0"} << 2
             << "--limit";

@@ -19,7 +19,10 @@ namespace {
 
 using Run = CliRun;
 
-Run cli(const QStringList& args) { return runCli(args); }
+Run cli(const QStringList& args)
+{
+    return runCli(args);
+}
 
 const QString kFixtures = QStringLiteral(MERGELAB_FIXTURES_DIR "/st/");
 
@@ -40,9 +43,15 @@ private Q_SLOTS:
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("format");
-        QTest::newRow("safetensors") << kFixtures + "all_dtypes.safetensors" << "all_dtypes.safetensors" << "safetensors";
-        QTest::newRow("sharded folder") << kFixtures + "sharded" << "sharded" << "safetensors-sharded";
-        QTest::newRow("h5py file") << kFixtures + "h5py_generic.h5" << "h5py_generic.h5" << "hdf5";
+        QTest::newRow("safetensors") << kFixtures + "all_dtypes.safetensors"
+                                     << "all_dtypes.safetensors"
+                                     << "safetensors";
+        QTest::newRow("sharded folder") << kFixtures + "sharded"
+                                        << "sharded"
+                                        << "safetensors-sharded";
+        QTest::newRow("h5py file") << kFixtures + "h5py_generic.h5"
+                                   << "h5py_generic.h5"
+                                   << "hdf5";
     }
 
     void inspectJson()
@@ -57,7 +66,8 @@ private Q_SLOTS:
         for (const auto& [k, v] : out.items())
             keys.push_back(k);
         std::sort(keys.begin(), keys.end());
-        QCOMPARE(keys, (std::vector<std::string>{"format", "metadata", "parameter_count", "path", "tensors", "total_bytes"}));
+        QCOMPARE(keys,
+                 (std::vector<std::string>{"format", "metadata", "parameter_count", "path", "tensors", "total_bytes"}));
         QCOMPARE(QString::fromStdString(out["format"].get<std::string>()), format);
         const json want = expected().at(key.toStdString());
         QCOMPARE(out["tensors"].size(), want["tensors"].size());
@@ -92,7 +102,8 @@ private Q_SLOTS:
         QVERIFY(r.out.contains("source = make_safetensors_fixtures.py"));
         for (const auto& [name, w] : expected()["all_dtypes.safetensors"]["tensors"].items())
             QVERIFY2(r.out.contains(QString::fromStdString(name)), name.c_str());
-        QVERIFY(r.out.contains(QRegularExpression("model\\.layers\\.0\\.mlp\\.fc2\\.weight\\s+BF16\\s+\\[5, 3\\]\\s+30")));
+        QVERIFY(
+            r.out.contains(QRegularExpression("model\\.layers\\.0\\.mlp\\.fc2\\.weight\\s+BF16\\s+\\[5, 3\\]\\s+30")));
     }
 
     // folder -> BF16 shards -> HDF5 -> single safetensors: every hop keeps the right bytes.
@@ -117,12 +128,15 @@ private Q_SLOTS:
         QCOMPARE(cp->tensors().size(), want.size());
         for (const auto& t : cp->tensors()) {
             const auto data = cp->read(t.name);
-            const QByteArray hash = QCryptographicHash::hash(
-                QByteArray::fromRawData(reinterpret_cast<const char*>(data.data()), static_cast<int>(data.size())),
-                QCryptographicHash::Sha256).toHex();
+            const QByteArray hash =
+                QCryptographicHash::hash(
+                    QByteArray::fromRawData(reinterpret_cast<const char*>(data.data()), static_cast<int>(data.size())),
+                    QCryptographicHash::Sha256)
+                    .toHex();
             QCOMPARE(hash.toStdString(), want.at(t.name)["sha256"].get<std::string>());
         }
-        QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden).size(), 2); // m.h5, m.safetensors; no temporaries
+        QCOMPARE(QDir(tmp.path()).entryList(QDir::Files | QDir::Hidden).size(),
+                 2); // m.h5, m.safetensors; no temporaries
     }
 
     void errors_data()
@@ -134,14 +148,14 @@ private Q_SLOTS:
         const QString st = kFixtures + "all_dtypes.safetensors";
         QTest::newRow("inspect missing") << QStringList{"inspect", missing} << 1
                                          << "^error: /nonexistent/model.safetensors: no such file or folder\n$";
-        QTest::newRow("inspect not a checkpoint") << QStringList{"inspect", kFixtures + "expected.json"} << 1
-                                                  << "^error: .*expected.json: .*\n$";
+        QTest::newRow("inspect not a checkpoint")
+            << QStringList{"inspect", kFixtures + "expected.json"} << 1 << "^error: .*expected.json: .*\n$";
         QTest::newRow("convert onto its input") << QStringList{"convert", st, st} << 1
                                                 << "^error: .*all_dtypes.safetensors: refusing to overwrite the input";
         QTest::newRow("convert bad dtype") << QStringList{"convert", st, "/tmp/x.safetensors", "--dtype", "I8"} << 2
                                            << "unknown floating dtype \"I8\"";
-        QTest::newRow("convert bad size") << QStringList{"convert", st, "/tmp/x", "--shard-size", "2 parsecs"} << 2
-                                          << "cannot read size";
+        QTest::newRow("convert bad size")
+            << QStringList{"convert", st, "/tmp/x", "--shard-size", "2 parsecs"} << 2 << "cannot read size";
         QTest::newRow("inspect no path") << QStringList{"inspect"} << 2 << "path is required";
     }
 
@@ -160,7 +174,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("verb");
         QTest::addColumn<QStringList>("mentions");
         QTest::newRow("inspect") << "inspect" << QStringList{"path", "--json", "parameter_count", "Examples"};
-        QTest::newRow("convert") << "convert" << QStringList{"input", "output", "--dtype", "BF16", "--shard-size",
+        QTest::newRow("convert") << "convert" << QStringList{"input",  "output",   "--dtype", "BF16",    "--shard-size",
                                                              "1.5GiB", "--format", "--quiet", "Examples"};
     }
 
@@ -191,7 +205,8 @@ private Q_SLOTS:
         QFETCH(QString, size);
         QFETCH(int, shards);
         QTemporaryDir tmp;
-        const Run r = cli({"convert", kFixtures + "all_dtypes.safetensors", tmp.filePath("o"), "--shard-size", size, "-q"});
+        const Run r =
+            cli({"convert", kFixtures + "all_dtypes.safetensors", tmp.filePath("o"), "--shard-size", size, "-q"});
         QCOMPARE(r.exitCode, 0);
         const QStringList files = QDir(tmp.filePath("o")).entryList({"*.safetensors"}, QDir::Files);
         QCOMPARE(files.size(), shards);

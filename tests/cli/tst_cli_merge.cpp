@@ -16,7 +16,10 @@ const QString kDir = QStringLiteral(MERGELAB_FIXTURES_DIR "/merge/");
 
 using Run = CliRun;
 
-Run cli(const QStringList& args) { return runCli(args); }
+Run cli(const QStringList& args)
+{
+    return runCli(args);
+}
 
 QByteArray readAll(const QString& path)
 {
@@ -26,8 +29,13 @@ QByteArray readAll(const QString& path)
 
 QStringList tiesFlags()
 {
-    return {"merge", "-q", "--method", "ties", "--base", kDir + "base.safetensors", "--model", kDir + "m1.safetensors",
-            "--model", kDir + "m2.safetensors", "--weight", "0.5", "--density", "0.3"};
+    return {"merge",     "-q",
+            "--method",  "ties",
+            "--base",    kDir + "base.safetensors",
+            "--model",   kDir + "m1.safetensors",
+            "--model",   kDir + "m2.safetensors",
+            "--weight",  "0.5",
+            "--density", "0.3"};
 }
 
 // Writes `json` to dir/name and returns the path.
@@ -54,8 +62,10 @@ private Q_SLOTS:
         QFile recipe(dir.filePath("r.yaml"));
         QVERIFY(recipe.open(QIODevice::WriteOnly));
         recipe.write(("merge_method: ties\nbase_model: " + kDir + "base.safetensors\nmodels:\n  - model: " + kDir +
-                      "m1.safetensors\n  - model: " + kDir + "m2.safetensors\nparameters:\n  weight: 0.5\n"
-                      "  density: 0.3\n").toUtf8());
+                      "m1.safetensors\n  - model: " + kDir +
+                      "m2.safetensors\nparameters:\n  weight: 0.5\n"
+                      "  density: 0.3\n")
+                         .toUtf8());
         recipe.close();
         const Run b = cli({"merge", "-q", dir.filePath("r.yaml"), "-o", dir.filePath("b.safetensors")});
         QVERIFY2(b.exitCode == 0, qPrintable(b.err));
@@ -85,25 +95,58 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown method") << QStringList{"merge", "--method", "tiez", "--base", kDir + "base.safetensors",
-                                                       "--model", kDir + "m1.safetensors", "-o", "/tmp/x"}
+        QTest::newRow("unknown method") << QStringList{"merge",
+                                                       "--method",
+                                                       "tiez",
+                                                       "--base",
+                                                       kDir + "base.safetensors",
+                                                       "--model",
+                                                       kDir + "m1.safetensors",
+                                                       "-o",
+                                                       "/tmp/x"}
                                         << 1 << "unknown merge method 'tiez'";
-        QTest::newRow("density out of range") << (tiesFlags() << "--density" << "1.5" << "-o" << "/tmp/x") << 1
-                                              << "density";
-        QTest::newRow("slerp with two fine-tunes")
-            << QStringList{"merge", "--method", "slerp", "--base", kDir + "base.safetensors", "--model",
-                           kDir + "m1.safetensors", "--model", kDir + "m2.safetensors", "-o", "/tmp/x"}
-            << 1 << "exactly two models";
-        QTest::newRow("output over input") << (tiesFlags() << "-o" << kDir + "m1.safetensors") << 1
-                                           << "would overwrite the input";
-        QTest::newRow("missing input") << QStringList{"merge", "--method", "ties", "--base", kDir + "nope.safetensors",
-                                                      "--model", kDir + "m1.safetensors", "-o", "/tmp/x"}
+        QTest::newRow("density out of range") << (tiesFlags() << "--density"
+                                                              << "1.5"
+                                                              << "-o"
+                                                              << "/tmp/x")
+                                              << 1 << "density";
+        QTest::newRow("slerp with two fine-tunes") << QStringList{"merge",
+                                                                  "--method",
+                                                                  "slerp",
+                                                                  "--base",
+                                                                  kDir + "base.safetensors",
+                                                                  "--model",
+                                                                  kDir + "m1.safetensors",
+                                                                  "--model",
+                                                                  kDir + "m2.safetensors",
+                                                                  "-o",
+                                                                  "/tmp/x"}
+                                                   << 1 << "exactly two models";
+        QTest::newRow("output over input")
+            << (tiesFlags() << "-o" << kDir + "m1.safetensors") << 1 << "would overwrite the input";
+        QTest::newRow("missing input") << QStringList{"merge",
+                                                      "--method",
+                                                      "ties",
+                                                      "--base",
+                                                      kDir + "nope.safetensors",
+                                                      "--model",
+                                                      kDir + "m1.safetensors",
+                                                      "-o",
+                                                      "/tmp/x"}
                                        << 1 << "nope.safetensors: no such file";
-        QTest::newRow("weights count") << (tiesFlags() << "--weight" << "1" << "--weight" << "2" << "--weight" << "3"
-                                                       << "-o" << "/tmp/x")
+        QTest::newRow("weights count") << (tiesFlags() << "--weight"
+                                                       << "1"
+                                                       << "--weight"
+                                                       << "2"
+                                                       << "--weight"
+                                                       << "3"
+                                                       << "-o"
+                                                       << "/tmp/x")
                                        << 1 << "--weight takes one value, or one per model";
         QTest::newRow("no output") << tiesFlags() << 1 << "-o OUT is required";
-        QTest::newRow("bad size") << (tiesFlags() << "--max-memory" << "lots") << 2 << "cannot read size";
+        QTest::newRow("bad size") << (tiesFlags() << "--max-memory"
+                                                  << "lots")
+                                  << 2 << "cannot read size";
     }
 
     void errors()
@@ -149,12 +192,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("params");
         QTest::addColumn<QString>("knobs");
         QTest::addColumn<QStringList>("flags");
-        QTest::newRow("adamerging") << "adamerging" << R"({"lambda": 0.3})" << R"("steps": 3, "lr": 0.05, "batch": 8, "seed": 2)"
+        QTest::newRow("adamerging") << "adamerging"
+                                    << R"({"lambda": 0.3})"
+                                    << R"("steps": 3, "lr": 0.05, "batch": 8, "seed": 2)"
                                     << QStringList{"--steps", "3", "--lr", "0.05", "--batch", "8", "--seed", "2"};
-        QTest::newRow("regmean") << "regmean" << R"({"alpha": 0.5})" << R"("samples": 32)"
-                                 << QStringList{"--samples", "32", "--alpha", "0.5"};
-        QTest::newRow("fisher") << "fisher" << "{}" << R"("samples": 8, "seed": 1)"
-                                << QStringList{"--samples", "8", "--seed", "1"};
+        QTest::newRow("regmean") << "regmean"
+                                 << R"({"alpha": 0.5})"
+                                 << R"("samples": 32)" << QStringList{"--samples", "32", "--alpha", "0.5"};
+        QTest::newRow("fisher") << "fisher"
+                                << "{}"
+                                << R"("samples": 8, "seed": 1)" << QStringList{"--samples", "8", "--seed", "1"};
     }
     void dataRecipeEqualsLearnMerge()
     {
@@ -165,22 +212,26 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string d = dir.path().toStdString();
         tinyproject::writeProject(d);
-        const QString withProject = writeText(dir, "p.json", QStringLiteral(R"({"method": "%1", "parameters": %2,
-            "data": {"project": "tiny.mergelab.json", %3}})").arg(method, params, knobs).toUtf8());
-        const QString withTasks = writeText(dir, "t.json", QStringLiteral(R"({"method": "%1", "parameters": %2,
+        const QString withProject = writeText(dir, "p.json",
+                                              QStringLiteral(R"({"method": "%1", "parameters": %2,
+            "data": {"project": "tiny.mergelab.json", %3}})")
+                                                  .arg(method, params, knobs)
+                                                  .toUtf8());
+        const QString withTasks = writeText(dir, "t.json",
+                                            QStringLiteral(R"({"method": "%1", "parameters": %2,
             "base": "base.safetensors", "models": ["a.safetensors", "b.safetensors"],
             "data": {"config": "config.json", %3, "tasks": [
               {"name": "a", "dataset": "a.h5", "head": "heads.safetensors", "head_tensor": "a.weight", "normalize": true},
               {"name": "b", "dataset": "b.h5", "head": "heads.safetensors", "head_tensor": "b.weight", "normalize": true}]}})")
-                                                               .arg(method, params, knobs)
-                                                               .toUtf8());
+                                                .arg(method, params, knobs)
+                                                .toUtf8());
         const Run p = cli({"merge", "-q", withProject, "-o", dir.filePath("p.safetensors")});
         QVERIFY2(p.exitCode == 0, qPrintable(p.err));
         QVERIFY(p.out.contains("wrote"));
         const Run t = cli({"merge", "-q", withTasks, "-o", dir.filePath("t.safetensors")});
         QVERIFY2(t.exitCode == 0, qPrintable(t.err));
-        const Run l = cli(QStringList{"learn-merge", "-q", "--project", dir.filePath("tiny.mergelab.json"), "-m", method,
-                                      "-o", dir.filePath("l.safetensors")}
+        const Run l = cli(QStringList{"learn-merge", "-q", "--project", dir.filePath("tiny.mergelab.json"), "-m",
+                                      method, "-o", dir.filePath("l.safetensors")}
                           << flags);
         QVERIFY2(l.exitCode == 0, qPrintable(l.err));
         QCOMPARE(readAll(dir.filePath("p.safetensors")), readAll(dir.filePath("l.safetensors")));
@@ -201,18 +252,21 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("no data") << R"({"method": "wemoe", "base": "base.safetensors", "models": ["a.safetensors"]})"
                                  << "needs a 'data' section";
-        QTest::newRow("unknown data key") << R"({"method": "wemoe", "data": {"project": "tiny.mergelab.json", "stepz": 3}})"
-                                          << "unsupported recipe key 'data.stepz'";
+        QTest::newRow("unknown data key")
+            << R"({"method": "wemoe", "data": {"project": "tiny.mergelab.json", "stepz": 3}})"
+            << "unsupported recipe key 'data.stepz'";
         QTest::newRow("bad lr") << R"({"method": "adamerging", "data": {"project": "tiny.mergelab.json", "lr": -1}})"
                                 << "'data.lr' must be positive";
         QTest::newRow("unknown parameter") << R"({"method": "regmean", "parameters": {"density": 0.2},
-            "data": {"project": "tiny.mergelab.json"}})" << "unknown parameter 'density'";
+            "data": {"project": "tiny.mergelab.json"}})"
+                                           << "unknown parameter 'density'";
         QTest::newRow("tasks without models") << R"({"method": "fisher", "base": "base.safetensors",
             "data": {"config": "config.json", "tasks": [{"dataset": "a.h5", "head": "heads.safetensors", "head_tensor": "a.weight"}]}})"
                                               << "one task per model";
-        QTest::newRow("missing dataset") << R"({"method": "regmean", "base": "base.safetensors", "models": ["a.safetensors"],
+        QTest::newRow("missing dataset")
+            << R"({"method": "regmean", "base": "base.safetensors", "models": ["a.safetensors"],
             "data": {"config": "config.json", "tasks": [{"dataset": "nope.h5", "head": "heads.safetensors", "head_tensor": "a.weight"}]}})"
-                                         << "nope.h5";
+            << "nope.h5";
     }
     void dataRecipeErrors()
     {
@@ -220,7 +274,8 @@ private Q_SLOTS:
         QFETCH(QString, message);
         QTemporaryDir dir;
         tinyproject::writeProject(dir.path().toStdString());
-        const Run r = cli({"merge", "-q", writeText(dir, "r.json", recipe.toUtf8()), "-o", dir.filePath("out.safetensors")});
+        const Run r =
+            cli({"merge", "-q", writeText(dir, "r.json", recipe.toUtf8()), "-o", dir.filePath("out.safetensors")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("error: ") && r.err.contains(message), qPrintable(r.err));
         QVERIFY(!QFile::exists(dir.filePath("out.safetensors")));

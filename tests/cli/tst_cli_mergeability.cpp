@@ -26,8 +26,8 @@ private Q_SLOTS:
         QVERIFY2(r.out.contains("SAM rho 0.05"), qPrintable(r.out));
         QVERIFY(r.out.contains("step    25  loss"));
 
-        const CliRun j = runCli({"finetune", project, "--all-tasks", "--steps", "5", "--batch", "8", "-q", "--json", "-o",
-                                 dir.filePath("set")});
+        const CliRun j = runCli({"finetune", project, "--all-tasks", "--steps", "5", "--batch", "8", "-q", "--json",
+                                 "-o", dir.filePath("set")});
         QVERIFY2(j.exitCode == 0, qPrintable(j.err));
         const QJsonObject o = QJsonDocument::fromJson(j.out.toUtf8()).object();
         QCOMPARE(o["sam"].toBool(), false);
@@ -41,8 +41,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString project = QString::fromStdString(tinyproject::writeProject(dir.path().toStdString()));
         const QString json = dir.filePath("d.json");
-        const CliRun r = runCli({"diagnose", project, "--limit", "32", "--surface", "a,b", "--grid", "0:1:0.5", "-q",
-                                 "--json", json});
+        const CliRun r = runCli(
+            {"diagnose", project, "--limit", "32", "--surface", "a,b", "--grid", "0:1:0.5", "-q", "--json", json});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY(r.out.contains("sharpness (rho 0.05)"));
         QVERIFY(r.out.contains("weight-disentanglement error"));
@@ -62,21 +62,25 @@ private Q_SLOTS:
         QTest::addColumn<QString>("message");
         QTest::newRow("unknown task") << QStringList{"finetune", "@P", "--task", "nope", "-o", "@D/x.safetensors"} << 1
                                       << "unknown task \"nope\"";
-        QTest::newRow("negative rho") << QStringList{"finetune", "@P", "--task", "a", "--sam=-0.1", "-o", "@D/x.safetensors"}
+        QTest::newRow("negative rho") << QStringList{"finetune",   "@P", "--task",          "a",
+                                                     "--sam=-0.1", "-o", "@D/x.safetensors"}
                                       << 1 << "rho must be >= 0";
-        QTest::newRow("missing project") << QStringList{"finetune", "@D/none.mergelab.json", "--task", "a", "-o", "@D/x.safetensors"}
+        QTest::newRow("missing project") << QStringList{"finetune", "@D/none.mergelab.json", "--task", "a",
+                                                        "-o",       "@D/x.safetensors"}
                                          << 1 << "none.mergelab.json";
-        QTest::newRow("no task") << QStringList{"finetune", "@P", "-o", "@D/x.safetensors"} << 1 << "--task NAME or --all-tasks";
+        QTest::newRow("no task") << QStringList{"finetune", "@P", "-o", "@D/x.safetensors"} << 1
+                                 << "--task NAME or --all-tasks";
         QTest::newRow("existing output") << QStringList{"finetune", "@P", "--task", "a", "-o", "@D/a.safetensors"} << 1
                                          << "exists";
         QTest::newRow("diagnose rho") << QStringList{"diagnose", "@P", "--rho=-1"} << 1 << "--rho must be >= 0";
-        QTest::newRow("diagnose missing project") << QStringList{"diagnose", "@D/none.mergelab.json"} << 1 << "none.mergelab.json";
-        QTest::newRow("diagnose unknown surface task") << QStringList{"diagnose", "@P", "--surface", "a,zz"} << 1
-                                                       << "unknown task \"zz\"";
-        QTest::newRow("diagnose bad grid") << QStringList{"diagnose", "@P", "--surface", "a", "--grid", "1:0:1"} << 1
-                                           << "stop is below start";
-        QTest::newRow("zoo negative sam") << QStringList{"zoo", "build", "--out", "@D/z", "--preset", "tiny", "--sam=-1"} << 2
-                                          << "--sam";
+        QTest::newRow("diagnose missing project")
+            << QStringList{"diagnose", "@D/none.mergelab.json"} << 1 << "none.mergelab.json";
+        QTest::newRow("diagnose unknown surface task")
+            << QStringList{"diagnose", "@P", "--surface", "a,zz"} << 1 << "unknown task \"zz\"";
+        QTest::newRow("diagnose bad grid")
+            << QStringList{"diagnose", "@P", "--surface", "a", "--grid", "1:0:1"} << 1 << "stop is below start";
+        QTest::newRow("zoo negative sam")
+            << QStringList{"zoo", "build", "--out", "@D/z", "--preset", "tiny", "--sam=-1"} << 2 << "--sam";
     }
     void badInput()
     {

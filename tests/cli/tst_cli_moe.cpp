@@ -19,7 +19,10 @@ namespace {
 
 using Run = CliRun;
 
-Run cli(const QStringList& args) { return runCli(args); }
+Run cli(const QStringList& args)
+{
+    return runCli(args);
+}
 
 const QString kFixtures = QStringLiteral(MERGELAB_FIXTURES_DIR "/moe/");
 
@@ -146,7 +149,8 @@ private Q_SLOTS:
         for (int e = 0; e < 4; ++e)
             usage.push_back({-j["layers"][0]["usage"][e].get<double>(), e});
         std::stable_sort(usage.begin(), usage.end());
-        const std::vector<int> kept = {std::min(usage[0].second, usage[1].second), std::max(usage[0].second, usage[1].second)};
+        const std::vector<int> kept = {std::min(usage[0].second, usage[1].second),
+                                       std::max(usage[0].second, usage[1].second)};
         QCOMPARE(j["merge"]["layers"][0]["groups"], json({{kept[0]}, {kept[1]}}));
         const Run random = cli({"experts", kFixtures + "mixtral", "--merge-to", "2", "--by", "random", "--seed", "4",
                                 "-o", dir.filePath("random"), "--json", "-", "-q"});
@@ -179,12 +183,18 @@ private Q_SLOTS:
             << "--drop-least-used needs --merge-to K and --data";
         QTest::newRow("random without K") << QStringList{"experts", kFixtures + "mixtral", "--by", "random"}
                                           << "--by random is a baseline for --merge-to K";
-        QTest::newRow("finetune without data")
-            << QStringList{"btx", "--base", kFixtures + "dense_llama", "--expert", kFixtures + "dense_llama",
-                           "--finetune-router", "5", "-o", "OUT"}
-            << "--finetune-router needs --data PROJECT";
-        QTest::newRow("not an MoE layer") << QStringList{"experts", kFixtures + "deepseek_moe", "--layer", "0"}
-                                          << "layer 0 is not an MoE layer";
+        QTest::newRow("finetune without data") << QStringList{"btx",
+                                                              "--base",
+                                                              kFixtures + "dense_llama",
+                                                              "--expert",
+                                                              kFixtures + "dense_llama",
+                                                              "--finetune-router",
+                                                              "5",
+                                                              "-o",
+                                                              "OUT"}
+                                               << "--finetune-router needs --data PROJECT";
+        QTest::newRow("not an MoE layer")
+            << QStringList{"experts", kFixtures + "deepseek_moe", "--layer", "0"} << "layer 0 is not an MoE layer";
     }
     void errors()
     {

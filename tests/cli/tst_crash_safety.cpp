@@ -26,7 +26,10 @@
 
 namespace {
 
-QString cliPath() { return qEnvironmentVariable("MERGELAB_BUILD_DIR") + "/app/mergelab-cli"; }
+QString cliPath()
+{
+    return qEnvironmentVariable("MERGELAB_BUILD_DIR") + "/app/mergelab-cli";
+}
 
 // A float32 safetensors file written here byte by byte (not by MergeLab): `tensors` of rows x cols.
 void writeInput(const QString& path, int tensors, int rows, int cols, unsigned seed)
@@ -124,14 +127,22 @@ QStringList mergeShards(const QString& dir, const QString& output, int variant)
 
 QStringList convertFolder(const QString& dir, const QString& output, int variant)
 {
-    return {"convert", "-q", dir + (variant == 0 ? "/m1.safetensors" : "/m2.safetensors"), output, "--dtype", "BF16",
+    return {"convert",      "-q",      dir + (variant == 0 ? "/m1.safetensors" : "/m2.safetensors"),
+            output,         "--dtype", "BF16",
             "--shard-size", "5MB"};
 }
 
 QStringList analyzeReports(const QString& dir, const QString& output, int variant)
 {
-    return {"analyze", "--base", dir + "/base.safetensors", "--model", dir + "/m1.safetensors", "--model",
-            dir + (variant == 0 ? "/m2.safetensors" : "/m3.safetensors"), "--json", output};
+    return {"analyze",
+            "--base",
+            dir + "/base.safetensors",
+            "--model",
+            dir + "/m1.safetensors",
+            "--model",
+            dir + (variant == 0 ? "/m2.safetensors" : "/m3.safetensors"),
+            "--json",
+            output};
 }
 
 } // namespace
@@ -205,11 +216,12 @@ private Q_SLOTS:
             p.waitForFinished();
             ++kills;
             const QMap<QString, QByteArray> now = snapshot(output);
-            QVERIFY2(now == oldResult || now == newResult,
-                     qPrintable(QString("%1: after a kill at %2 of %3 ms the output is neither the old nor the new result")
-                                    .arg(w.name)
-                                    .arg(fraction)
-                                    .arg(fullMs)));
+            QVERIFY2(
+                now == oldResult || now == newResult,
+                qPrintable(QString("%1: after a kill at %2 of %3 ms the output is neither the old nor the new result")
+                               .arg(w.name)
+                               .arg(fraction)
+                               .arg(fullMs)));
             notes += QString::fromUtf8(p.readAllStandardError()).contains("left by killed processes") ? 1 : 0;
             const QStringList left = leftovers(work.path()).filter(".mergelab-tmp-");
             leftoversSeen += left.isEmpty() ? 0 : 1;
@@ -250,7 +262,8 @@ private Q_SLOTS:
             QSKIP("cannot mount a tmpfs here");
         QStringList (*const args[])(const QString&, const QString&, int) = {mergeFile, mergeShards, convertFolder};
         const auto r = runToEnd(args[writer](m_inputs.path(), mountPoint.filePath("out"), 0));
-        const QStringList left = QDir(mountPoint.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
+        const QStringList left =
+            QDir(mountPoint.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot);
         ::umount(mountPoint.path().toLocal8Bit().constData());
         QCOMPARE(r.first, 1);
         QVERIFY2(r.second.contains("No space left on device"), qPrintable(r.second));

@@ -15,7 +15,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         for (const auto& e : header.entries)
             if (header.dataStart + e.end > size || e.end - e.begin != e.info.byteSize)
                 __builtin_trap();
-    } catch (const mergelab::Error&) {
-    }
+    } catch (const mergelab::Error&) {}
     return 0;
 }

@@ -53,7 +53,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, std::size_t size)
             openAndRead(data + 1, size - 1, torchScript);
         else
             unpickleAndWalk(data + 1, size - 1, torchScript);
-    } catch (const mergelab::Error&) {
-    }
+    } catch (const mergelab::Error&) {}
     return 0;
 }

@@ -72,8 +72,10 @@ inline std::string writeTwoModelProject(const std::string& dir, uint64_t seed = 
             model[name] = t + 0.3 * at::randn(t.sizes());
         writeTensors(dir + "/" + m + ".safetensors", model);
     }
-    writeTensors(dir + "/heads.safetensors", {{"t0.weight", at::randn({3, 4})}, {"t1.weight", at::randn({3, 4})},
-                                              {"t0.bias", at::randn({3})}, {"t1.bias", at::randn({3})}});
+    writeTensors(dir + "/heads.safetensors", {{"t0.weight", at::randn({3, 4})},
+                                              {"t1.weight", at::randn({3, 4})},
+                                              {"t0.bias", at::randn({3})},
+                                              {"t1.bias", at::randn({3})}});
     for (const char* t : {"t0", "t1"}) {
         std::map<std::string, mergelab::LabeledImages> splits;
         for (const char* split : {"test", "val"})

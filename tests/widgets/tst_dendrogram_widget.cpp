@@ -11,7 +11,10 @@ using mergelab::widgets::DendrogramWidget;
 
 namespace {
 // Leaves 0..4. Node 5 = {0, 3} at 0.1, node 6 = {1, 4} at 0.2, node 7 = {5, 2} at 0.5, root 8 = {6, 7} at 0.8.
-std::vector<DendrogramMerge> plantedTree() { return {{0, 3, 0.1}, {1, 4, 0.2}, {5, 2, 0.5}, {6, 7, 0.8}}; }
+std::vector<DendrogramMerge> plantedTree()
+{
+    return {{0, 3, 0.1}, {1, 4, 0.2}, {5, 2, 0.5}, {6, 7, 0.8}};
+}
 } // namespace
 
 class TestDendrogramWidget : public QObject {

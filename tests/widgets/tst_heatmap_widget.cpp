@@ -36,10 +36,10 @@ private Q_SLOTS:
     {
         HeatmapWidget w;
         w.setRange(-1, 1);
-        QCOMPARE(w.colorFor(0.0), QColor(0xf7, 0xf7, 0xf7)); // white at zero
-        QCOMPARE(w.colorFor(1.0), QColor(0xb2, 0x18, 0x2b)); // red at +1
+        QCOMPARE(w.colorFor(0.0), QColor(0xf7, 0xf7, 0xf7));  // white at zero
+        QCOMPARE(w.colorFor(1.0), QColor(0xb2, 0x18, 0x2b));  // red at +1
         QCOMPARE(w.colorFor(-1.0), QColor(0x21, 0x66, 0xac)); // blue at -1
-        QCOMPARE(w.colorFor(5.0), w.colorFor(1.0));            // clamped
+        QCOMPARE(w.colorFor(5.0), w.colorFor(1.0));           // clamped
         QCOMPARE(w.colorFor(std::nan("")), QColor(0xc8, 0xc8, 0xc8));
         w.setRange(0, 10);
         QCOMPARE(w.colorFor(0.0), QColor(0xf7, 0xf7, 0xf7));
@@ -72,9 +72,10 @@ private Q_SLOTS:
                 // Sample near a corner: the centre holds the value's text.
                 const QPointF probe = cell.topLeft() + QPointF(3, 3);
                 const QColor got = paintedAt(w, dpr, probe);
-                QVERIFY2(close(got, w.colorFor(m[r][c])),
-                         qPrintable(QStringLiteral("cell %1,%2: %3 vs %4").arg(r).arg(c).arg(got.name(),
-                                                                                           w.colorFor(m[r][c]).name())));
+                QVERIFY2(close(got, w.colorFor(m[r][c])), qPrintable(QStringLiteral("cell %1,%2: %3 vs %4")
+                                                                         .arg(r)
+                                                                         .arg(c)
+                                                                         .arg(got.name(), w.colorFor(m[r][c]).name())));
             }
         }
         QCOMPARE(w.cellAt(QPoint(1, 1)), QPoint(-1, -1));

@@ -40,7 +40,10 @@ QModelIndex childNamed(const QAbstractItemModel& model, const QModelIndex& paren
     return {};
 }
 
-QString cell(const QModelIndex& index, int column) { return index.siblingAtColumn(column).data().toString(); }
+QString cell(const QModelIndex& index, int column)
+{
+    return index.siblingAtColumn(column).data().toString();
+}
 
 } // namespace
 

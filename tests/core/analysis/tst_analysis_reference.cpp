@@ -58,8 +58,8 @@ void compareStats(const TaskVectorStats& s, const json& ref, const std::string& 
 {
     const std::size_t T = kNames.size();
     auto fail = [&](const std::string& what, double actual, const json& expected) {
-        QFAIL(qPrintable(QString::fromStdString(where + " " + what + ": got " + std::to_string(actual) +
-                                                ", expected " + expected.dump())));
+        QFAIL(qPrintable(QString::fromStdString(where + " " + what + ": got " + std::to_string(actual) + ", expected " +
+                                                expected.dump())));
     };
     if (s.numel != ref["numel"].get<int64_t>())
         fail("numel", static_cast<double>(s.numel), ref["numel"]);
@@ -151,8 +151,8 @@ private Q_SLOTS:
     {
         const AnalysisReport report = analyse(0.2, 4096);
         const Matrix& cos = report.global.cosine;
-        QCOMPARE(cos[0][1], -1.0); // τb = −τa
-        QCOMPARE(cos[0][2], 1.0);  // τc = τa
+        QCOMPARE(cos[0][1], -1.0);      // τb = −τa
+        QCOMPARE(cos[0][2], 1.0);       // τc = τa
         QCOMPARE(cos[0][3] + 1.0, 1.0); // disjoint supports are orthogonal
         QCOMPARE(report.global.jaccard[0][3], 0.0);
         QCOMPARE(report.global.jaccard[0][2], 1.0);

@@ -136,14 +136,17 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("not json") << "{oops" << "not valid JSON";
-        QTest::newRow("other format") << R"({"format": "mergelab-project"})" << "not a MergeLab analysis report";
+        QTest::newRow("not json") << "{oops"
+                                  << "not valid JSON";
+        QTest::newRow("other format") << R"({"format": "mergelab-project"})"
+                                      << "not a MergeLab analysis report";
         QTest::newRow("missing key") << R"({"format": "mergelab-analysis", "version": 1, "models": ["a"]})"
                                      << "missing key 'base'";
         QTest::newRow("wrong size")
             << R"({"format": "mergelab-analysis", "version": 1, "models": ["a"], "base": "b", "model_paths": []})"
             << "model_paths: expected 1 entries";
-        QTest::newRow("future version") << R"({"format": "mergelab-analysis", "version": 7})" << "unsupported version 7";
+        QTest::newRow("future version") << R"({"format": "mergelab-analysis", "version": 7})"
+                                        << "unsupported version 7";
     }
     void badJsonReports()
     {

@@ -120,11 +120,11 @@ private Q_SLOTS:
         QCOMPARE(g.overlapCount, uint64_t(2));
         QCOMPARE(g.conflictCount, uint64_t(1));
         QCOMPARE(g.conflictRate, 0.5);
-        QCOMPARE(g.conflictPairwise[0][1], 0.5);        // both at {1, 3}, disagree at 1
-        QCOMPARE(g.conflictPairwise[0][2], 0.0);        // both at {3}
-        QCOMPARE(g.jaccard[0][1], 2.0 / 3.0);           // {1,3} vs {0,1,3}
-        QCOMPARE(g.jaccard[0][2], 1.0 / 3.0);           // {1,3} vs {2,3}
-        QCOMPARE(g.jaccard[1][2], 1.0 / 4.0);           // {0,1,3} vs {2,3}
+        QCOMPARE(g.conflictPairwise[0][1], 0.5); // both at {1, 3}, disagree at 1
+        QCOMPARE(g.conflictPairwise[0][2], 0.0); // both at {3}
+        QCOMPARE(g.jaccard[0][1], 2.0 / 3.0);    // {1,3} vs {0,1,3}
+        QCOMPARE(g.jaccard[0][2], 1.0 / 3.0);    // {1,3} vs {2,3}
+        QCOMPARE(g.jaccard[1][2], 1.0 / 4.0);    // {0,1,3} vs {2,3}
     }
 
     void undefinedValuesAreNaN()
@@ -183,13 +183,13 @@ private Q_SLOTS:
         base.addF32("model.layers.1.a", {2}, {0, 0});
         base.addF32("model.layers.0.b", {1}, {0});
         m1.addF32("embed.weight", {2}, {1, 0});
-        m2.addF32("embed.weight", {2}, {0, 1});     // orthogonal
+        m2.addF32("embed.weight", {2}, {0, 1}); // orthogonal
         m1.addF32("model.layers.0.a", {2}, {1, 2});
         m2.addF32("model.layers.0.a", {2}, {-1, -2}); // opposite
         m1.addF32("model.layers.0.b", {1}, {3});
         m2.addF32("model.layers.0.b", {1}, {-3});
         m1.addF32("model.layers.1.a", {2}, {1, 2});
-        m2.addF32("model.layers.1.a", {2}, {2, 4});   // parallel
+        m2.addF32("model.layers.1.a", {2}, {2, 4}); // parallel
         NullProgress progress;
         CancelToken cancel;
         const AnalysisReport r = analyzeTaskVectors(base, {&m1, &m2}, {"x", "y"}, AnalysisOptions{}, progress, cancel);
@@ -341,8 +341,7 @@ private Q_SLOTS:
         });
         AnalysisOptions options;
         options.threads = 2;
-        const JobResult result = runGuarded(
-            [&] { analyzeTaskVectors(base, {&m1}, {"x"}, options, progress, cancel); });
+        const JobResult result = runGuarded([&] { analyzeTaskVectors(base, {&m1}, {"x"}, options, progress, cancel); });
         QCOMPARE(result.status, Status::Cancelled);
         int read = 0;
         for (const TensorInfo& info : base.tensors())
@@ -363,8 +362,9 @@ private Q_SLOTS:
 
     void defaultNames()
     {
-        QCOMPARE(defaultModelNames({"/x/ft_a.safetensors", "/y/ft_a.safetensors", "/z/run1/model.safetensors", "/w/dir/"}),
-                 (std::vector<std::string>{"ft_a", "ft_a_2", "run1", "dir"}));
+        QCOMPARE(
+            defaultModelNames({"/x/ft_a.safetensors", "/y/ft_a.safetensors", "/z/run1/model.safetensors", "/w/dir/"}),
+            (std::vector<std::string>{"ft_a", "ft_a_2", "run1", "dir"}));
     }
 };
 

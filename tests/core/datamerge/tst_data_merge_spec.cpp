@@ -22,23 +22,40 @@ private Q_SLOTS:
         QTest::addColumn<QString>("method");
         QTest::addColumn<QString>("param");
         QTest::addColumn<double>("value");
-        QTest::newRow("fisher samples") << "fisher" << "samples" << 256.0;
-        QTest::newRow("fisher epsilon") << "fisher" << "epsilon" << 1e-8;
-        QTest::newRow("fisher label: sampled") << "fisher" << "fisher_argmax" << 0.0;
-        QTest::newRow("fisher seed") << "fisher" << "seed" << 0.0;
-        QTest::newRow("regmean samples") << "regmean" << "samples" << 256.0;
-        QTest::newRow("regmean alpha") << "regmean" << "alpha" << 0.9;
-        QTest::newRow("adamerging samples: all") << "adamerging" << "samples" << 0.0;
-        QTest::newRow("adamerging steps") << "adamerging" << "steps" << 100.0;
-        QTest::newRow("adamerging lr") << "adamerging" << "lr" << 1e-3;
-        QTest::newRow("adamerging batch") << "adamerging" << "batch" << 16.0;
-        QTest::newRow("adamerging lambda") << "adamerging" << "lambda" << 0.3;
-        QTest::newRow("layer-wise steps") << "adamerging-layerwise" << "steps" << 100.0;
-        QTest::newRow("wemoe steps") << "wemoe" << "steps" << 1000.0;
-        QTest::newRow("wemoe lr") << "wemoe" << "lr" << 1e-4;
-        QTest::newRow("wemoe batch") << "wemoe" << "batch" << 16.0;
-        QTest::newRow("wemoe lambda") << "wemoe" << "lambda" << 0.3;
-        QTest::newRow("wemoe router width: hidden") << "wemoe" << "router_hidden" << 0.0;
+        QTest::newRow("fisher samples") << "fisher"
+                                        << "samples" << 256.0;
+        QTest::newRow("fisher epsilon") << "fisher"
+                                        << "epsilon" << 1e-8;
+        QTest::newRow("fisher label: sampled") << "fisher"
+                                               << "fisher_argmax" << 0.0;
+        QTest::newRow("fisher seed") << "fisher"
+                                     << "seed" << 0.0;
+        QTest::newRow("regmean samples") << "regmean"
+                                         << "samples" << 256.0;
+        QTest::newRow("regmean alpha") << "regmean"
+                                       << "alpha" << 0.9;
+        QTest::newRow("adamerging samples: all") << "adamerging"
+                                                 << "samples" << 0.0;
+        QTest::newRow("adamerging steps") << "adamerging"
+                                          << "steps" << 100.0;
+        QTest::newRow("adamerging lr") << "adamerging"
+                                       << "lr" << 1e-3;
+        QTest::newRow("adamerging batch") << "adamerging"
+                                          << "batch" << 16.0;
+        QTest::newRow("adamerging lambda") << "adamerging"
+                                           << "lambda" << 0.3;
+        QTest::newRow("layer-wise steps") << "adamerging-layerwise"
+                                          << "steps" << 100.0;
+        QTest::newRow("wemoe steps") << "wemoe"
+                                     << "steps" << 1000.0;
+        QTest::newRow("wemoe lr") << "wemoe"
+                                  << "lr" << 1e-4;
+        QTest::newRow("wemoe batch") << "wemoe"
+                                     << "batch" << 16.0;
+        QTest::newRow("wemoe lambda") << "wemoe"
+                                      << "lambda" << 0.3;
+        QTest::newRow("wemoe router width: hidden") << "wemoe"
+                                                    << "router_hidden" << 0.0;
     }
     void defaults()
     {
@@ -66,7 +83,8 @@ private Q_SLOTS:
         const std::string steps = dataMergeParamHelp("steps");
         QVERIFY2(steps.find("100 adamerging") != std::string::npos && steps.find("1000 wemoe") != std::string::npos,
                  steps.c_str());
-        QVERIFY2(dataMergeParamHelp("alpha").find("default: 0.9") != std::string::npos, dataMergeParamHelp("alpha").c_str());
+        QVERIFY2(dataMergeParamHelp("alpha").find("default: 0.9") != std::string::npos,
+                 dataMergeParamHelp("alpha").c_str());
     }
 
     void validate_data()
@@ -75,22 +93,38 @@ private Q_SLOTS:
         QTest::addColumn<QString>("param");
         QTest::addColumn<double>("value");
         QTest::addColumn<QString>("message"); // "" = accepted
-        QTest::newRow("alpha in range") << "regmean" << "alpha" << 0.5 << "";
-        QTest::newRow("alpha above 1") << "regmean" << "alpha" << 1.5 << "regmean: alpha must be in [0, 1], got 1.5";
-        QTest::newRow("alpha below 0") << "regmean" << "alpha" << -0.1 << "alpha must be in [0, 1]";
-        QTest::newRow("lr zero") << "adamerging" << "lr" << 0.0 << "adamerging: lr must be in (0, 10]";
-        QTest::newRow("lr positive") << "wemoe" << "lr" << 0.05 << "";
-        QTest::newRow("fractional steps") << "wemoe" << "steps" << 2.5 << "wemoe: steps must be a whole number";
-        QTest::newRow("zero steps") << "adamerging" << "steps" << 0.0 << "";
-        QTest::newRow("negative steps") << "adamerging" << "steps" << -1.0 << "steps must be in [0, ";
-        QTest::newRow("batch zero") << "adamerging" << "batch" << 0.0 << "batch must be in [1, ";
-        QTest::newRow("fisher samples zero") << "fisher" << "samples" << 0.0 << "fisher: samples must be in [1, ";
-        QTest::newRow("adamerging samples zero: all") << "adamerging" << "samples" << 0.0 << "";
-        QTest::newRow("argmax half") << "fisher" << "fisher_argmax" << 0.5 << "fisher_argmax must be 0 or 1";
-        QTest::newRow("negative seed") << "fisher" << "seed" << -1.0 << "seed must be in [0, ";
-        QTest::newRow("unknown") << "regmean" << "density" << 0.2 << "regmean: unknown parameter 'density'";
-        QTest::newRow("another method's knob is ignored") << "fisher" << "alpha" << 5.0 << "";
-        QTest::newRow("router width fraction") << "wemoe" << "router_hidden" << 3.5 << "router_hidden must be a whole number";
+        QTest::newRow("alpha in range") << "regmean"
+                                        << "alpha" << 0.5 << "";
+        QTest::newRow("alpha above 1") << "regmean"
+                                       << "alpha" << 1.5 << "regmean: alpha must be in [0, 1], got 1.5";
+        QTest::newRow("alpha below 0") << "regmean"
+                                       << "alpha" << -0.1 << "alpha must be in [0, 1]";
+        QTest::newRow("lr zero") << "adamerging"
+                                 << "lr" << 0.0 << "adamerging: lr must be in (0, 10]";
+        QTest::newRow("lr positive") << "wemoe"
+                                     << "lr" << 0.05 << "";
+        QTest::newRow("fractional steps") << "wemoe"
+                                          << "steps" << 2.5 << "wemoe: steps must be a whole number";
+        QTest::newRow("zero steps") << "adamerging"
+                                    << "steps" << 0.0 << "";
+        QTest::newRow("negative steps") << "adamerging"
+                                        << "steps" << -1.0 << "steps must be in [0, ";
+        QTest::newRow("batch zero") << "adamerging"
+                                    << "batch" << 0.0 << "batch must be in [1, ";
+        QTest::newRow("fisher samples zero") << "fisher"
+                                             << "samples" << 0.0 << "fisher: samples must be in [1, ";
+        QTest::newRow("adamerging samples zero: all") << "adamerging"
+                                                      << "samples" << 0.0 << "";
+        QTest::newRow("argmax half") << "fisher"
+                                     << "fisher_argmax" << 0.5 << "fisher_argmax must be 0 or 1";
+        QTest::newRow("negative seed") << "fisher"
+                                       << "seed" << -1.0 << "seed must be in [0, ";
+        QTest::newRow("unknown") << "regmean"
+                                 << "density" << 0.2 << "regmean: unknown parameter 'density'";
+        QTest::newRow("another method's knob is ignored") << "fisher"
+                                                          << "alpha" << 5.0 << "";
+        QTest::newRow("router width fraction") << "wemoe"
+                                               << "router_hidden" << 3.5 << "router_hidden must be a whole number";
     }
     void validate()
     {
@@ -139,7 +173,8 @@ private Q_SLOTS:
         QCOMPARE(spec.samplesPerTask(), int64_t(-1));
 
         const Recipe bad = recipeFromJson(nlohmann::json::parse(R"({"method": "regmean",
-            "parameters": {"alpha": 2}, "data": {"project": "p.mergelab.json"}})"), "");
+            "parameters": {"alpha": 2}, "data": {"project": "p.mergelab.json"}})"),
+                                          "");
         try {
             dataMergeSpec(bad, "");
             QFAIL("accepted");

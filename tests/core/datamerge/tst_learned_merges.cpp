@@ -89,7 +89,8 @@ private Q_SLOTS:
         auto model = WeMoeModel::upcycle(in, o.model, 1);
         std::vector<double> losses = trainWeMoe(*model, in.tasks, o.train, progress, cancel);
         QCOMPARE(int(losses.size()), 8);
-        QVERIFY2(losses.back() < losses.front(), (std::to_string(losses.front()) + " -> " + std::to_string(losses.back())).c_str());
+        QVERIFY2(losses.back() < losses.front(),
+                 (std::to_string(losses.front()) + " -> " + std::to_string(losses.back())).c_str());
 
         QTemporaryDir dir;
         const std::string folder = dir.filePath("wemoe").toStdString();

@@ -69,33 +69,30 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("method");
         QTest::addColumn<RecipeEdit>("edit");
-        QTest::newRow("ties: density and weight gradients, filtered overrides")
-            << "ties" << RecipeEdit([](Recipe& r) {
-                   r.params["density"] = ParamSetting::gradient({0.2, 0.9});
-                   r.models[0].params["weight"] = ParamSetting::gradient({1.0, 0.3});
-                   r.models[1].params["weight"] = 0.8;
-                   r.overrides.push_back(ParamOverride{"mlp", {{"density", 0.5}}});
-                   r.overrides.push_back(ParamOverride{"re:layers\\.1\\.self_attn", {{"lambda", 1.3}}});
-               });
-        QTest::newRow("dare_ties: seed 1234, per-model weights")
-            << "dare_ties" << RecipeEdit([](Recipe& r) {
-                   r.seed = 1234;
-                   r.params["density"] = 0.4;
-                   r.models[0].params["weight"] = 0.6;
-               });
-        QTest::newRow("task_arithmetic: weights, normalize")
-            << "task_arithmetic" << RecipeEdit([](Recipe& r) {
-                   r.params["normalize"] = 1.0;
-                   r.models[0].params["weight"] = 0.25;
-                   r.models[1].params["weight"] = 0.9;
-               });
-        QTest::newRow("breadcrumbs: gamma gradient")
-            << "breadcrumbs" << RecipeEdit([](Recipe& r) {
-                   r.params["density"] = 0.7;
-                   r.params["gamma"] = ParamSetting::gradient({0.0, 0.1});
-               });
-        QTest::newRow("linear (no kept delta): weight gradient")
-            << "linear" << RecipeEdit([](Recipe& r) { r.models[1].params["weight"] = ParamSetting::gradient({0.2, 2.0}); });
+        QTest::newRow("ties: density and weight gradients, filtered overrides") << "ties" << RecipeEdit([](Recipe& r) {
+            r.params["density"] = ParamSetting::gradient({0.2, 0.9});
+            r.models[0].params["weight"] = ParamSetting::gradient({1.0, 0.3});
+            r.models[1].params["weight"] = 0.8;
+            r.overrides.push_back(ParamOverride{"mlp", {{"density", 0.5}}});
+            r.overrides.push_back(ParamOverride{"re:layers\\.1\\.self_attn", {{"lambda", 1.3}}});
+        });
+        QTest::newRow("dare_ties: seed 1234, per-model weights") << "dare_ties" << RecipeEdit([](Recipe& r) {
+            r.seed = 1234;
+            r.params["density"] = 0.4;
+            r.models[0].params["weight"] = 0.6;
+        });
+        QTest::newRow("task_arithmetic: weights, normalize") << "task_arithmetic" << RecipeEdit([](Recipe& r) {
+            r.params["normalize"] = 1.0;
+            r.models[0].params["weight"] = 0.25;
+            r.models[1].params["weight"] = 0.9;
+        });
+        QTest::newRow("breadcrumbs: gamma gradient") << "breadcrumbs" << RecipeEdit([](Recipe& r) {
+            r.params["density"] = 0.7;
+            r.params["gamma"] = ParamSetting::gradient({0.0, 0.1});
+        });
+        QTest::newRow("linear (no kept delta): weight gradient") << "linear" << RecipeEdit([](Recipe& r) {
+            r.models[1].params["weight"] = ParamSetting::gradient({0.2, 2.0});
+        });
     }
     void tunerEqualsExport()
     {
@@ -114,10 +111,12 @@ private Q_SLOTS:
             if (hasLambda)
                 recipe.params["lambda"] = lambda;
             const auto live = tuner.merge(recipe, cancel);
-            const auto file = exported(recipe, dir.filePath(QStringLiteral("out%1.safetensors").arg(run++)).toStdString());
+            const auto file =
+                exported(recipe, dir.filePath(QStringLiteral("out%1.safetensors").arg(run++)).toStdString());
             QVERIFY(!file.empty());
             const QStringList diff = differing(live, file);
-            QVERIFY2(diff.isEmpty(), qPrintable(QStringLiteral("lambda %1: %2").arg(lambda).arg(diff.join(QStringLiteral(", ")))));
+            QVERIFY2(diff.isEmpty(),
+                     qPrintable(QStringLiteral("lambda %1: %2").arg(lambda).arg(diff.join(QStringLiteral(", ")))));
             for (const auto& [name, t] : live)
                 QVERIFY2(t.scalar_type() == at::kFloat, name.c_str());
         }

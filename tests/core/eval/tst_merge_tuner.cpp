@@ -117,7 +117,9 @@ private Q_SLOTS:
             const auto reference = registryMerge(tuner, method.toStdString(), p);
             QCOMPARE(fast.size(), reference.size());
             const double diff = maxDifference(fast, reference);
-            QVERIFY2(diff < 1e-5, (method.toStdString() + " lambda " + std::to_string(lambda) + ": " + std::to_string(diff)).c_str());
+            QVERIFY2(
+                diff < 1e-5,
+                (method.toStdString() + " lambda " + std::to_string(lambda) + ": " + std::to_string(diff)).c_str());
         }
     }
 
@@ -151,7 +153,7 @@ private Q_SLOTS:
         torch::manual_seed(4);
         for (int64_t n : {1, 7, 100, 4096}) {
             for (double density : {0.01, 0.1, 0.37, 0.5, 0.99}) {
-                const at::Tensor delta = (at::randn({n}) * 4).round() / 4; // many equal magnitudes
+                const at::Tensor delta = (at::randn({n}) * 4).round() / 4;      // many equal magnitudes
                 at::Tensor fast = delta.clone().view({n % 4 == 0 ? 4 : 1, -1}); // 2-D when it divides
                 sparsifyMagnitude(fast, density);
                 const auto k = static_cast<int64_t>(density * static_cast<double>(n));
@@ -161,7 +163,8 @@ private Q_SLOTS:
                         std::get<1>(delta.abs().sort(/*stable=*/true, /*dim=*/0, /*descending=*/true)).slice(0, 0, k);
                     expected.index_copy_(0, order, delta.index_select(0, order));
                 }
-                QVERIFY2(at::equal(fast.view({-1}), expected), (std::to_string(n) + " " + std::to_string(density)).c_str());
+                QVERIFY2(at::equal(fast.view({-1}), expected),
+                         (std::to_string(n) + " " + std::to_string(density)).c_str());
             }
         }
         at::Tensor withNan = at::tensor({1.0f, -3.0f, NAN, 2.0f});

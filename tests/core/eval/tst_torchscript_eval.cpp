@@ -51,7 +51,8 @@ private Q_SLOTS:
     {
         TorchScriptBackbone backbone(kDir + "/model.pt");
         const auto params = backbone.parameters();
-        for (const char* name : {"patch.weight", "norm.weight", "norm.bias", "mlp.0.weight", "mlp.2.bias", "proj.weight"})
+        for (const char* name :
+             {"patch.weight", "norm.weight", "norm.bias", "mlp.0.weight", "mlp.2.bias", "proj.weight"})
             QVERIFY2(params.count(name), name);
         QCOMPARE(params.size(), std::size_t(8));
     }

@@ -30,22 +30,60 @@ inline std::vector<double> valuesOf(const TensorData& data)
     const uint8_t* p = data.data();
     for (int64_t i = 0; i < n; ++i) {
         switch (data.info().dtype) {
-        case DType::F64: { double v; std::memcpy(&v, p + 8 * i, 8); out.push_back(v); break; }
-        case DType::F32: { float v; std::memcpy(&v, p + 4 * i, 4); out.push_back(v); break; }
-        case DType::F16: { uint16_t v; std::memcpy(&v, p + 2 * i, 2); out.push_back(halfToDouble(v)); break; }
+        case DType::F64: {
+            double v;
+            std::memcpy(&v, p + 8 * i, 8);
+            out.push_back(v);
+            break;
+        }
+        case DType::F32: {
+            float v;
+            std::memcpy(&v, p + 4 * i, 4);
+            out.push_back(v);
+            break;
+        }
+        case DType::F16: {
+            uint16_t v;
+            std::memcpy(&v, p + 2 * i, 2);
+            out.push_back(halfToDouble(v));
+            break;
+        }
         case DType::BF16: {
-            uint16_t v; std::memcpy(&v, p + 2 * i, 2);
+            uint16_t v;
+            std::memcpy(&v, p + 2 * i, 2);
             const uint32_t bits = uint32_t(v) << 16;
-            float f; std::memcpy(&f, &bits, 4);
+            float f;
+            std::memcpy(&f, &bits, 4);
             out.push_back(f);
             break;
         }
-        case DType::I64: { int64_t v; std::memcpy(&v, p + 8 * i, 8); out.push_back(double(v)); break; }
-        case DType::I32: { int32_t v; std::memcpy(&v, p + 4 * i, 4); out.push_back(v); break; }
-        case DType::I16: { int16_t v; std::memcpy(&v, p + 2 * i, 2); out.push_back(v); break; }
-        case DType::I8: out.push_back(static_cast<int8_t>(p[i])); break;
-        case DType::U8: out.push_back(p[i]); break;
-        case DType::BOOL: out.push_back(p[i] ? 1.0 : 0.0); break;
+        case DType::I64: {
+            int64_t v;
+            std::memcpy(&v, p + 8 * i, 8);
+            out.push_back(double(v));
+            break;
+        }
+        case DType::I32: {
+            int32_t v;
+            std::memcpy(&v, p + 4 * i, 4);
+            out.push_back(v);
+            break;
+        }
+        case DType::I16: {
+            int16_t v;
+            std::memcpy(&v, p + 2 * i, 2);
+            out.push_back(v);
+            break;
+        }
+        case DType::I8:
+            out.push_back(static_cast<int8_t>(p[i]));
+            break;
+        case DType::U8:
+            out.push_back(p[i]);
+            break;
+        case DType::BOOL:
+            out.push_back(p[i] ? 1.0 : 0.0);
+            break;
         }
     }
     return out;

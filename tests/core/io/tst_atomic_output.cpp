@@ -90,7 +90,7 @@ private Q_SLOTS:
             AtomicOutput o(out.string(), AtomicOutput::Kind::File);
             writeFile(o.path(), "half");
             QCOMPARE(readFile(out), std::string("old")); // nothing visible before commit
-        } // abort
+        }                                                // abort
         QCOMPARE(namesIn(out.parent_path()), std::vector<std::string>{"out.txt"});
         QCOMPARE(readFile(out), std::string("old"));
         writeFileAtomically(out.string(), "new");

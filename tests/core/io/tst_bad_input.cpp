@@ -83,12 +83,14 @@ private Q_SLOTS:
         };
         const std::string shardA = st(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4);
         const std::string shardB = st(R"({"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4);
-        const std::string shardAB =
-            st(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", 8);
+        const std::string shardAB = st(
+            R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})",
+            8);
 
         add("empty file", file(""), "bad.safetensors", "", "file is empty");
         add("truncated length", file("\x10\x00\x00"), "bad.safetensors", "", "truncated");
-        add("header length > file", file(le64(4096) + "{}"), "bad.safetensors", "", "header length 4096 is larger than the file");
+        add("header length > file", file(le64(4096) + "{}"), "bad.safetensors", "",
+            "header length 4096 is larger than the file");
         add("header length absurd", file(le64(~0ull) + "{}"), "bad.safetensors", "", "is larger than the file");
         add("truncated data", file(st(kGood, 5)), "bad.safetensors", "w", "point past the end of the data (5 bytes)");
         add("bad JSON", file(st(R"({"w": {"dtype": "F32",)")), "bad.safetensors", "", "header is not valid JSON");
@@ -101,19 +103,25 @@ private Q_SLOTS:
         add("wrong byte size", file(st(R"({"w":{"dtype":"F32","shape":[2,2],"data_offsets":[0,8]}})", 8)),
             "bad.safetensors", "w", "span 8 bytes but F32 [2, 2] needs 16");
         add("overlapping offsets",
-            file(st(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})", 12)),
+            file(st(
+                R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+                12)),
             "bad.safetensors", "b", "data_offsets overlap tensor a");
         add("offsets past end", file(st(R"({"w":{"dtype":"F32","shape":[2],"data_offsets":[100,108]}})", 8)),
             "bad.safetensors", "w", "point past the end of the data");
         add("offsets reversed", file(st(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[8,4]}})", 8)),
             "bad.safetensors", "w", "end before they begin");
         add("duplicate names",
-            file(st(R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})", 2)),
+            file(st(
+                R"({"w":{"dtype":"U8","shape":[1],"data_offsets":[0,1]},"w":{"dtype":"U8","shape":[1],"data_offsets":[1,2]}})",
+                2)),
             "bad.safetensors", "w", "tensor name appears twice");
         add("huge declared shape",
-            file(st(R"({"w":{"dtype":"F32","shape":[4611686018427387904,4611686018427387904],"data_offsets":[0,8]}})", 8)),
+            file(st(R"({"w":{"dtype":"F32","shape":[4611686018427387904,4611686018427387904],"data_offsets":[0,8]}})",
+                    8)),
             "bad.safetensors", "w", "shape is too large");
-        add("byte size overflow", file(st(R"({"w":{"dtype":"F64","shape":[4611686018427387904],"data_offsets":[0,8]}})", 8)),
+        add("byte size overflow",
+            file(st(R"({"w":{"dtype":"F64","shape":[4611686018427387904],"data_offsets":[0,8]}})", 8)),
             "bad.safetensors", "w", "shape is too large");
         add("negative dimension", file(st(R"({"w":{"dtype":"F32","shape":[-2],"data_offsets":[0,8]}})", 8)),
             "bad.safetensors", "w", "not a non-negative integer");
@@ -125,15 +133,19 @@ private Q_SLOTS:
             "__metadata__ is not an object");
         add("empty tensor name", file(st(R"({"":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}})", 1)),
             "bad.safetensors", "", "empty name");
-        add("folder without index", [](const std::string& dir) {
+        add(
+            "folder without index",
+            [](const std::string& dir) {
                 fs::create_directories(dir + "/empty");
                 put(dir + "/empty/config.json", "{}");
                 return dir + "/empty";
-            }, "empty", "", "folder holds no checkpoint");
+            },
+            "empty", "", "folder holds no checkpoint");
         add("index points at missing shard",
             folder(R"({"weight_map":{"a":"model-00001-of-00002.safetensors","b":"model-00002-of-00002.safetensors"}})",
                    {{"model-00001-of-00002.safetensors", shardA}}),
-            "model.safetensors.index.json", "b", "shard model-00002-of-00002.safetensors listed in the index is missing");
+            "model.safetensors.index.json", "b",
+            "shard model-00002-of-00002.safetensors listed in the index is missing");
         add("index tensor missing from shard",
             folder(R"({"weight_map":{"a":"s1.safetensors","c":"s1.safetensors"}})", {{"s1.safetensors", shardA}}),
             "s1.safetensors", "c", "tensor listed in the index is missing from this shard");
@@ -151,18 +163,25 @@ private Q_SLOTS:
             "model.safetensors.index.json", "a", "leaves the index's folder");
         add("corrupted shard", folder(R"({"weight_map":{"a":"s1.safetensors"}})", {{"s1.safetensors", "garbage!"}}),
             "s1.safetensors", "", "header length");
-        add("corrupted HDF5", [](const std::string& dir) {
+        add(
+            "corrupted HDF5",
+            [](const std::string& dir) {
                 put(dir + "/bad.h5", std::string("\x89HDF\r\n\x1a\n", 8) + std::string(600, '\x5a'));
                 return dir + "/bad.h5";
-            }, "bad.h5", "", "corrupted or unreadable HDF5 file");
-        add("truncated HDF5", [](const std::string& dir) {
+            },
+            "bad.h5", "", "corrupted or unreadable HDF5 file");
+        add(
+            "truncated HDF5",
+            [](const std::string& dir) {
                 std::ifstream in(MERGELAB_FIXTURES_DIR "/st/h5py_generic.h5", std::ios::binary);
                 std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
                 put(dir + "/cut.h5", bytes.substr(0, bytes.size() / 3));
                 return dir + "/cut.h5";
-            }, "cut.h5", "", "HDF5");
-        add("missing file", [](const std::string& dir) { return dir + "/nothing.safetensors"; }, "nothing.safetensors", "",
-            "no such file or folder");
+            },
+            "cut.h5", "", "HDF5");
+        add(
+            "missing file", [](const std::string& dir) { return dir + "/nothing.safetensors"; }, "nothing.safetensors",
+            "", "no such file or folder");
     }
 
     void rejects()

@@ -98,7 +98,7 @@ print(json.dumps(out))
         const auto want = fixtures::expected().at("all_dtypes.safetensors").at("tensors");
         const std::map<std::string, std::string> numpyName = {
             {"F64", "float64"}, {"F32", "float32"}, {"F16", "float16"}, {"BF16", "uint16"}, {"I64", "int64"},
-            {"I32", "int32"}, {"I16", "int16"}, {"I8", "int8"}, {"U8", "uint8"}, {"BOOL", "bool"}};
+            {"I32", "int32"},   {"I16", "int16"},   {"I8", "int8"},     {"U8", "uint8"},    {"BOOL", "bool"}};
         QCOMPARE(got.size(), want.size());
         for (const auto& [name, w] : want.items()) {
             const auto& g = got.at(name);

@@ -74,10 +74,14 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("not json") << "{" << "not valid JSON";
-        QTest::newRow("format") << R"({"format":"x","version":1})" << "key 'format'";
-        QTest::newRow("newer") << R"({"format":"mergelab-project","version":9})" << "newer";
-        QTest::newRow("no base") << R"({"format":"mergelab-project","version":1,"models":[]})" << "key 'base': missing";
+        QTest::newRow("not json") << "{"
+                                  << "not valid JSON";
+        QTest::newRow("format") << R"({"format":"x","version":1})"
+                                << "key 'format'";
+        QTest::newRow("newer") << R"({"format":"mergelab-project","version":9})"
+                               << "newer";
+        QTest::newRow("no base") << R"({"format":"mergelab-project","version":1,"models":[]})"
+                                 << "key 'base': missing";
         QTest::newRow("path type")
             << R"({"format":"mergelab-project","version":1,"base":{"path":"b"},"models":[{"name":"a","path":3}]})"
             << "key 'models[0].path': expected a string";
@@ -108,10 +112,7 @@ private Q_SLOTS:
         }
     }
 
-    void missingFileIsIoError()
-    {
-        QVERIFY_THROWS_EXCEPTION(IoError, ModelSet::load("/nonexistent/x.mergelab.json"));
-    }
+    void missingFileIsIoError() { QVERIFY_THROWS_EXCEPTION(IoError, ModelSet::load("/nonexistent/x.mergelab.json")); }
 };
 
 QTEST_GUILESS_MAIN(TestModelSet)

@@ -23,9 +23,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("key");
         QTest::addColumn<QString>("format");
         const QString st = QStringLiteral(MERGELAB_FIXTURES_DIR "/st/");
-        QTest::newRow("single file") << st + "all_dtypes.safetensors" << "all_dtypes.safetensors" << "safetensors";
-        QTest::newRow("sharded folder") << st + "sharded" << "sharded" << "safetensors-sharded";
-        QTest::newRow("sharded index path") << st + "sharded/model.safetensors.index.json" << "sharded"
+        QTest::newRow("single file") << st + "all_dtypes.safetensors"
+                                     << "all_dtypes.safetensors"
+                                     << "safetensors";
+        QTest::newRow("sharded folder") << st + "sharded"
+                                        << "sharded"
+                                        << "safetensors-sharded";
+        QTest::newRow("sharded index path") << st + "sharded/model.safetensors.index.json"
+                                            << "sharded"
                                             << "safetensors-sharded";
     }
 

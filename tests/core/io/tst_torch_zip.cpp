@@ -14,7 +14,10 @@ using namespace mergelab;
 
 namespace {
 
-QString fixture(const QString& name) { return QStringLiteral(MERGELAB_FIXTURES_DIR "/torch/") + name; }
+QString fixture(const QString& name)
+{
+    return QStringLiteral(MERGELAB_FIXTURES_DIR "/torch/") + name;
+}
 
 QJsonObject expectedJson()
 {
@@ -33,14 +36,22 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("format");
-        QTest::newRow("state dict") << "state_dict.pt" << "torch-zip";
-        QTest::newRow("nested") << "nested.pt" << "torch-zip";
-        QTest::newRow("zip64") << "zip64.pt" << "torch-zip";
-        QTest::newRow("legacy") << "legacy.pt" << "torch-legacy";
-        QTest::newRow("folder") << "sharded" << "torch-zip-sharded";
-        QTest::newRow("index") << "sharded/pytorch_model.bin.index.json" << "torch-zip-sharded";
-        QTest::newRow("one shard") << "sharded/pytorch_model-00001-of-00002.bin" << "torch-zip";
-        QTest::newRow("torchscript") << "script.pt" << "torchscript";
+        QTest::newRow("state dict") << "state_dict.pt"
+                                    << "torch-zip";
+        QTest::newRow("nested") << "nested.pt"
+                                << "torch-zip";
+        QTest::newRow("zip64") << "zip64.pt"
+                               << "torch-zip";
+        QTest::newRow("legacy") << "legacy.pt"
+                                << "torch-legacy";
+        QTest::newRow("folder") << "sharded"
+                                << "torch-zip-sharded";
+        QTest::newRow("index") << "sharded/pytorch_model.bin.index.json"
+                               << "torch-zip-sharded";
+        QTest::newRow("one shard") << "sharded/pytorch_model-00001-of-00002.bin"
+                                   << "torch-zip";
+        QTest::newRow("torchscript") << "script.pt"
+                                     << "torchscript";
     }
     void formats()
     {
@@ -57,8 +68,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("position");
         QTest::addColumn<QJsonObject>("expected");
         const QJsonObject all = expectedJson();
-        for (const QString file : {"state_dict.pt", "nested.pt", "tied.pt", "views.pt", "dtypes.pt", "sharded",
-                                   "zip64.pt", "legacy.pt"}) {
+        for (const QString file :
+             {"state_dict.pt", "nested.pt", "tied.pt", "views.pt", "dtypes.pt", "sharded", "zip64.pt", "legacy.pt"}) {
             const QJsonArray tensors = all.value(file).toArray();
             QVERIFY2(!tensors.isEmpty(), qPrintable(file));
             for (int i = 0; i < tensors.size(); ++i) {
@@ -94,7 +105,8 @@ private Q_SLOTS:
     void sameTensorCount_data()
     {
         QTest::addColumn<QString>("file");
-        for (const char* f : {"state_dict.pt", "nested.pt", "tied.pt", "views.pt", "dtypes.pt", "sharded", "zip64.pt", "legacy.pt"})
+        for (const char* f :
+             {"state_dict.pt", "nested.pt", "tied.pt", "views.pt", "dtypes.pt", "sharded", "zip64.pt", "legacy.pt"})
             QTest::newRow(f) << f;
     }
     void sameTensorCount()

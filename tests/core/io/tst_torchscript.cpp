@@ -12,7 +12,10 @@ using namespace mergelab;
 
 namespace {
 
-QString fixture(const QString& name) { return QStringLiteral(MERGELAB_FIXTURES_DIR "/torch/") + name; }
+QString fixture(const QString& name)
+{
+    return QStringLiteral(MERGELAB_FIXTURES_DIR "/torch/") + name;
+}
 
 QJsonArray expectedScript()
 {

@@ -73,10 +73,9 @@ private Q_SLOTS:
         QTest::newRow("single file") << "out/model.safetensors" << 0ull << QStringList{"model.safetensors"};
         QTest::newRow("folder, one shard") << "out" << 0ull << QStringList{"model.safetensors"};
         QTest::newRow("folder, shards") << "out" << 200ull
-                                        << QStringList{"model-00001-of-00003.safetensors",
-                                                       "model-00002-of-00003.safetensors",
-                                                       "model-00003-of-00003.safetensors",
-                                                       "model.safetensors.index.json"};
+                                        << QStringList{
+                                               "model-00001-of-00003.safetensors", "model-00002-of-00003.safetensors",
+                                               "model-00003-of-00003.safetensors", "model.safetensors.index.json"};
         QTest::newRow("hdf5") << "out/model.h5" << 0ull << QStringList{"model.h5"};
     }
 
@@ -204,7 +203,8 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(InputError, writer->write(TensorData(unknown, good.owner(), good.data())));
         TensorInfo bad = good.info();
         bad.byteSize = 3;
-        QVERIFY_THROWS_EXCEPTION(InputError, CheckpointWriter::create(tmp.filePath("x.safetensors").toStdString(), {bad}, {}));
+        QVERIFY_THROWS_EXCEPTION(InputError,
+                                 CheckpointWriter::create(tmp.filePath("x.safetensors").toStdString(), {bad}, {}));
         QVERIFY_THROWS_EXCEPTION(InputError, CheckpointWriter::create(tmp.filePath("x.safetensors").toStdString(),
                                                                       {good.info(), good.info()}, {}));
     }
@@ -214,12 +214,24 @@ private Q_SLOTS:
         QTest::addColumn<QString>("input");  // relative to the temp dir
         QTest::addColumn<QString>("output"); // relative to the temp dir
         QTest::addColumn<QString>("protect");
-        QTest::newRow("same file") << "in/model.safetensors" << "in/model.safetensors" << "in/model.safetensors";
-        QTest::newRow("input folder") << "in/model.safetensors" << "in" << "in";
-        QTest::newRow("folder holding the input file") << "in/model.safetensors" << "in" << "in/model.safetensors";
-        QTest::newRow("through a symlink") << "in/model.safetensors" << "link.safetensors" << "in/model.safetensors";
-        QTest::newRow("dotted path") << "in/model.safetensors" << "in/../in/./model.safetensors" << "in/model.safetensors";
-        QTest::newRow("hdf5 input") << "in/model.h5" << "in/model.h5" << "in/model.h5";
+        QTest::newRow("same file") << "in/model.safetensors"
+                                   << "in/model.safetensors"
+                                   << "in/model.safetensors";
+        QTest::newRow("input folder") << "in/model.safetensors"
+                                      << "in"
+                                      << "in";
+        QTest::newRow("folder holding the input file") << "in/model.safetensors"
+                                                       << "in"
+                                                       << "in/model.safetensors";
+        QTest::newRow("through a symlink") << "in/model.safetensors"
+                                           << "link.safetensors"
+                                           << "in/model.safetensors";
+        QTest::newRow("dotted path") << "in/model.safetensors"
+                                     << "in/../in/./model.safetensors"
+                                     << "in/model.safetensors";
+        QTest::newRow("hdf5 input") << "in/model.h5"
+                                    << "in/model.h5"
+                                    << "in/model.h5";
     }
 
     void refusesToOverwriteInputs()
@@ -248,9 +260,12 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("dtype");
         QTest::addColumn<QString>("output");
-        QTest::newRow("bf16 safetensors") << "BF16" << "conv.safetensors";
-        QTest::newRow("f16 hdf5") << "F16" << "conv.h5";
-        QTest::newRow("f32 sharded") << "F32" << "conv";
+        QTest::newRow("bf16 safetensors") << "BF16"
+                                          << "conv.safetensors";
+        QTest::newRow("f16 hdf5") << "F16"
+                                  << "conv.h5";
+        QTest::newRow("f32 sharded") << "F32"
+                                     << "conv";
     }
 
     void convertDtype()
@@ -265,8 +280,8 @@ private Q_SLOTS:
         std::vector<double> seen;
         CallbackProgress progress([&](double done, double total, const std::string&) { seen.push_back(done / total); });
         CancelToken cancel;
-        const std::string written = convertCheckpoint(*source, tmp.filePath(output).toStdString(), options, &target,
-                                                      progress, cancel);
+        const std::string written =
+            convertCheckpoint(*source, tmp.filePath(output).toStdString(), options, &target, progress, cancel);
         QCOMPARE(seen.size(), source->tensors().size() + 1);
         QCOMPARE(seen.back(), 1.0);
         const auto back = Checkpoint::open(written);

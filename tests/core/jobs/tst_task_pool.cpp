@@ -44,13 +44,16 @@ private Q_SLOTS:
         CancelToken cancel;
         ParallelOptions options;
         options.workers = workers;
-        parallelFor(static_cast<std::size_t>(count), [&](std::size_t i, int worker) {
-            ++visits[i];
-            squares[i] = static_cast<long>(i) * static_cast<long>(i);
-            std::lock_guard<std::mutex> lock(mutex);
-            threads.insert(std::this_thread::get_id());
-            workerIds.insert(worker);
-        }, cancel, options);
+        parallelFor(
+            static_cast<std::size_t>(count),
+            [&](std::size_t i, int worker) {
+                ++visits[i];
+                squares[i] = static_cast<long>(i) * static_cast<long>(i);
+                std::lock_guard<std::mutex> lock(mutex);
+                threads.insert(std::this_thread::get_id());
+                workerIds.insert(worker);
+            },
+            cancel, options);
         for (int i = 0; i < count; ++i) {
             QCOMPARE(visits[static_cast<std::size_t>(i)].load(), 1);
             QCOMPARE(squares[static_cast<std::size_t>(i)], long(i) * long(i));
@@ -70,10 +73,13 @@ private Q_SLOTS:
         CancelToken cancel;
         ParallelOptions options;
         options.workers = 3;
-        parallelFor(60, [&](std::size_t, int worker) {
-            if ((worker == 0) != (std::this_thread::get_id() == caller))
-                wrong = true;
-        }, cancel, options);
+        parallelFor(
+            60,
+            [&](std::size_t, int worker) {
+                if ((worker == 0) != (std::this_thread::get_id() == caller))
+                    wrong = true;
+            },
+            cancel, options);
         QVERIFY(!wrong);
     }
 
@@ -85,11 +91,14 @@ private Q_SLOTS:
         ParallelOptions options;
         options.workers = 1;
         try {
-            parallelFor(20, [&](std::size_t i, int) {
-                ran.push_back(static_cast<int>(i));
-                if (i == 5)
-                    throw std::runtime_error("item 5 failed");
-            }, cancel, options);
+            parallelFor(
+                20,
+                [&](std::size_t i, int) {
+                    ran.push_back(static_cast<int>(i));
+                    if (i == 5)
+                        throw std::runtime_error("item 5 failed");
+                },
+                cancel, options);
             QFAIL("no exception");
         } catch (const std::runtime_error& e) {
             QCOMPARE(QString(e.what()), QString("item 5 failed"));
@@ -104,11 +113,14 @@ private Q_SLOTS:
         CancelToken cancel;
         ParallelOptions options;
         options.workers = 4;
-        QVERIFY_THROWS_EXCEPTION(InputError, parallelFor(1000, [&](std::size_t, int) {
-            ++started;
-            std::this_thread::sleep_for(std::chrono::milliseconds(2));
-            throw InputError("bad item");
-        }, cancel, options));
+        QVERIFY_THROWS_EXCEPTION(InputError, parallelFor(
+                                                 1000,
+                                                 [&](std::size_t, int) {
+                                                     ++started;
+                                                     std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                                                     throw InputError("bad item");
+                                                 },
+                                                 cancel, options));
         QVERIFY(started.load() <= 4);
     }
 
@@ -118,16 +130,20 @@ private Q_SLOTS:
         std::vector<int> ran;
         ParallelOptions options;
         options.workers = 1;
-        QVERIFY_THROWS_EXCEPTION(CancelledError, parallelFor(10, [&](std::size_t i, int) {
-            ran.push_back(static_cast<int>(i));
-            if (i == 3)
-                cancel.cancel();
-        }, cancel, options));
+        QVERIFY_THROWS_EXCEPTION(CancelledError, parallelFor(
+                                                     10,
+                                                     [&](std::size_t i, int) {
+                                                         ran.push_back(static_cast<int>(i));
+                                                         if (i == 3)
+                                                             cancel.cancel();
+                                                     },
+                                                     cancel, options));
         QCOMPARE(ran, std::vector<int>({0, 1, 2, 3}));
 
         std::atomic<int> any{0};
         options.workers = 2;
-        QVERIFY_THROWS_EXCEPTION(CancelledError, parallelFor(10, [&](std::size_t, int) { ++any; }, cancel, options));
+        QVERIFY_THROWS_EXCEPTION(CancelledError, parallelFor(
+                                                     10, [&](std::size_t, int) { ++any; }, cancel, options));
         QCOMPARE(any.load(), 0); // already cancelled: nothing runs
     }
 
@@ -144,20 +160,21 @@ private Q_SLOTS:
         options.workers = 3;
         options.cost = [&](std::size_t i) { return costs[i]; };
         options.budget = 5;
-        parallelFor(costs.size(), [&](std::size_t i, int) {
-            const uint64_t now = inFlight += costs[i];
-            uint64_t p = peak.load();
-            while (now > p && !peak.compare_exchange_weak(p, now)) {
-            }
-            if (costs[i] <= 5) {
-                uint64_t q = peakBesideSmall.load();
-                while (now > q && !peakBesideSmall.compare_exchange_weak(q, now)) {
+        parallelFor(
+            costs.size(),
+            [&](std::size_t i, int) {
+                const uint64_t now = inFlight += costs[i];
+                uint64_t p = peak.load();
+                while (now > p && !peak.compare_exchange_weak(p, now)) {}
+                if (costs[i] <= 5) {
+                    uint64_t q = peakBesideSmall.load();
+                    while (now > q && !peakBesideSmall.compare_exchange_weak(q, now)) {}
                 }
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(5));
-            inFlight -= costs[i];
-            ++done;
-        }, cancel, options);
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                inFlight -= costs[i];
+                ++done;
+            },
+            cancel, options);
         QCOMPARE(done.load(), int(costs.size()));
         QCOMPARE(peak.load(), uint64_t(10)); // the big item, alone
         QVERIFY(peakBesideSmall.load() <= 5);
@@ -185,9 +202,9 @@ private Q_SLOTS:
         QCOMPARE(at::get_num_threads(), 2);
         QCOMPARE(openBlasThreads(), blasBefore);
 
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, parallelFor(4, [&](std::size_t, int) {
-            throw std::runtime_error("x");
-        }, cancel, options));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 parallelFor(
+                                     4, [&](std::size_t, int) { throw std::runtime_error("x"); }, cancel, options));
         QCOMPARE(at::get_num_threads(), 2);
         QCOMPARE(openBlasThreads(), blasBefore);
         at::set_num_threads(1);

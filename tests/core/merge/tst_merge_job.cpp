@@ -74,17 +74,31 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string d = dir.path().toStdString();
         writeText(d + "/r.json",
-                  "{\"method\": \"dare_ties\", \"base\": \"" + kDir + "/base.safetensors\", \"seed\": 3, \"models\": ["
-                  "{\"path\": \"" + kDir + "/m1.safetensors\", \"parameters\": {\"weight\": 0.7, \"density\": [0.2, 0.9]}},"
-                  "{\"path\": \"" + kDir + "/m2.safetensors\", \"parameters\": {\"weight\": 0.3}}],"
-                  "\"parameters\": {\"density\": [{\"filter\": \"mlp\", \"value\": 0.5}, {\"value\": 0.8}],"
-                  " \"normalize\": true}, \"out_dtype\": \"BF16\"}");
-        writeText(d + "/r.yaml", "merge_method: dare_ties\nbase_model: " + kDir + "/base.safetensors\n"
-                  "models:\n  - model: " + kDir + "/base.safetensors\n"
-                  "  - model: " + kDir + "/m1.safetensors\n    parameters:\n      weight: 0.7\n      density: [0.2, 0.9]\n"
-                  "  - model: " + kDir + "/m2.safetensors\n    parameters: {weight: 0.3}\n"
-                  "parameters:\n  density:\n    - filter: mlp\n      value: 0.5\n    - value: 0.8\n  normalize: true\n"
-                  "dtype: bfloat16\n");
+                  "{\"method\": \"dare_ties\", \"base\": \"" + kDir +
+                      "/base.safetensors\", \"seed\": 3, \"models\": ["
+                      "{\"path\": \"" +
+                      kDir +
+                      "/m1.safetensors\", \"parameters\": {\"weight\": 0.7, \"density\": [0.2, 0.9]}},"
+                      "{\"path\": \"" +
+                      kDir +
+                      "/m2.safetensors\", \"parameters\": {\"weight\": 0.3}}],"
+                      "\"parameters\": {\"density\": [{\"filter\": \"mlp\", \"value\": 0.5}, {\"value\": 0.8}],"
+                      " \"normalize\": true}, \"out_dtype\": \"BF16\"}");
+        writeText(
+            d + "/r.yaml",
+            "merge_method: dare_ties\nbase_model: " + kDir +
+                "/base.safetensors\n"
+                "models:\n  - model: " +
+                kDir +
+                "/base.safetensors\n"
+                "  - model: " +
+                kDir +
+                "/m1.safetensors\n    parameters:\n      weight: 0.7\n      density: [0.2, 0.9]\n"
+                "  - model: " +
+                kDir +
+                "/m2.safetensors\n    parameters: {weight: 0.3}\n"
+                "parameters:\n  density:\n    - filter: mlp\n      value: 0.5\n    - value: 0.8\n  normalize: true\n"
+                "dtype: bfloat16\n");
         Recipe fromYaml = loadRecipe(d + "/r.yaml");
         fromYaml.seed = 3; // mergekit YAML has no seed key; the CLI's --seed sets it
         NullProgress progress;

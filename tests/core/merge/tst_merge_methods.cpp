@@ -23,8 +23,8 @@ TensorParams params(std::map<std::string, double> global, std::vector<std::map<s
     return p;
 }
 
-at::Tensor run(const std::string& method, const at::Tensor& base, std::vector<at::Tensor> models,
-               const TensorParams& p, const std::string& tensor = "w")
+at::Tensor run(const std::string& method, const at::Tensor& base, std::vector<at::Tensor> models, const TensorParams& p,
+               const std::string& tensor = "w")
 {
     const MergeMethod* m = findMethod(method);
     if (!m)
@@ -59,17 +59,28 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("method");
         QTest::addColumn<QString>("case_");
-        QTest::newRow("linear weighted") << "linear" << "linear";
-        QTest::newRow("linear no normalize") << "linear" << "linear_raw";
-        QTest::newRow("task arithmetic") << "task_arithmetic" << "ta";
-        QTest::newRow("task arithmetic lambda") << "task_arithmetic" << "ta_lambda";
-        QTest::newRow("ties") << "ties" << "ties";
-        QTest::newRow("breadcrumbs") << "breadcrumbs" << "breadcrumbs";
-        QTest::newRow("slerp orthogonal") << "slerp" << "slerp";
-        QTest::newRow("slerp collinear falls back to lerp") << "slerp" << "slerp_lerp";
-        QTest::newRow("model stock orthogonal") << "model_stock" << "ms0";
-        QTest::newRow("model stock 45 degrees") << "model_stock" << "ms45";
-        QTest::newRow("passthrough scale") << "passthrough" << "pass";
+        QTest::newRow("linear weighted") << "linear"
+                                         << "linear";
+        QTest::newRow("linear no normalize") << "linear"
+                                             << "linear_raw";
+        QTest::newRow("task arithmetic") << "task_arithmetic"
+                                         << "ta";
+        QTest::newRow("task arithmetic lambda") << "task_arithmetic"
+                                                << "ta_lambda";
+        QTest::newRow("ties") << "ties"
+                              << "ties";
+        QTest::newRow("breadcrumbs") << "breadcrumbs"
+                                     << "breadcrumbs";
+        QTest::newRow("slerp orthogonal") << "slerp"
+                                          << "slerp";
+        QTest::newRow("slerp collinear falls back to lerp") << "slerp"
+                                                            << "slerp_lerp";
+        QTest::newRow("model stock orthogonal") << "model_stock"
+                                                << "ms0";
+        QTest::newRow("model stock 45 degrees") << "model_stock"
+                                                << "ms45";
+        QTest::newRow("passthrough scale") << "passthrough"
+                                           << "pass";
     }
 
     void handValues()
@@ -82,7 +93,8 @@ private Q_SLOTS:
             got = run("linear", {}, {vec({1, 2, 3}), vec({3, 4, 5})}, params({}, {{{"weight", 1}}, {{"weight", 3}}}));
             want = vec({2.5, 3.5, 4.5});
         } else if (c == "linear_raw") {
-            got = run("linear", {}, {vec({1, 2}), vec({3, 4})}, params({{"normalize", 0}}, {{{"weight", 0.5}}, {{"weight", 2}}}));
+            got = run("linear", {}, {vec({1, 2}), vec({3, 4})},
+                      params({{"normalize", 0}}, {{{"weight", 0.5}}, {{"weight", 2}}}));
             want = vec({6.5, 9});
         } else if (c == "ta") {
             got = run("task_arithmetic", vec({1, 1, 1, 1}), {vec({2, -1, 4, 1}), vec({2, 3, 0, 5})},
@@ -94,7 +106,8 @@ private Q_SLOTS:
         } else if (c == "ties") {
             // Trim to 2 of 4: m1 -> [0,-2,3,0], m2 -> [-3,0,2,0]; elected signs from the sum
             // [-3,-2,5,0] are -,-,+,+; disjoint mean: [-3/1, -2/1, (3+2)/2, 0].
-            got = run("ties", vec({0, 0, 0, 0}), {vec({1, -2, 3, 0.5}), vec({-3, 1, 2, 0.1})}, params({{"density", 0.5}}));
+            got = run("ties", vec({0, 0, 0, 0}), {vec({1, -2, 3, 0.5}), vec({-3, 1, 2, 0.1})},
+                      params({{"density", 0.5}}));
             want = vec({-3, -2, 2.5, 0});
         } else if (c == "breadcrumbs") {
             // 10 entries, density 0.5, gamma 0.1: drop the largest 1 and the smallest 4.
@@ -124,7 +137,8 @@ private Q_SLOTS:
     void tiesSignElectionUsesWeightedSum()
     {
         // Weighted deltas [2] and [-1 * 3] -> sum -1 -> negative sign wins; only model 2 agrees.
-        const at::Tensor got = run("ties", vec({0}), {vec({2}), vec({-1})}, params({}, {{{"weight", 1}}, {{"weight", 3}}}));
+        const at::Tensor got =
+            run("ties", vec({0}), {vec({2}), vec({-1})}, params({}, {{{"weight", 1}}, {{"weight", 3}}}));
         QVERIFY(near(got, vec({-1})));
     }
 
@@ -172,11 +186,16 @@ private Q_SLOTS:
         QTest::addColumn<double>("value");
         QTest::addColumn<int>("models");
         QTest::addColumn<QString>("message");
-        QTest::newRow("density 0") << "ties" << "density" << 0.0 << 2 << "density";
-        QTest::newRow("density > 1") << "dare_ties" << "density" << 1.5 << 2 << "density";
-        QTest::newRow("t > 1") << "slerp" << "t" << 1.5 << 1 << "t = ";
-        QTest::newRow("slerp with 3 models") << "slerp" << "t" << 0.5 << 2 << "exactly two models";
-        QTest::newRow("model_stock with 2 models") << "model_stock" << "lambda" << 1.0 << 1 << "at least three";
+        QTest::newRow("density 0") << "ties"
+                                   << "density" << 0.0 << 2 << "density";
+        QTest::newRow("density > 1") << "dare_ties"
+                                     << "density" << 1.5 << 2 << "density";
+        QTest::newRow("t > 1") << "slerp"
+                               << "t" << 1.5 << 1 << "t = ";
+        QTest::newRow("slerp with 3 models") << "slerp"
+                                             << "t" << 0.5 << 2 << "exactly two models";
+        QTest::newRow("model_stock with 2 models") << "model_stock"
+                                                   << "lambda" << 1.0 << 1 << "at least three";
     }
 
     void validateRanges()

@@ -84,10 +84,10 @@ private Q_SLOTS:
     void filtersHitTheRightTensors()
     {
         Recipe r = recipe("task_arithmetic", 1);
-        r.params["weight"] = ParamSetting::conditional(
-            {ParamSetting::makeCondition("self_attn", ParamSetting(0.25), "weight"),
-             ParamSetting::makeCondition("mlp", ParamSetting::gradient({1, 0}), "weight"),
-             ParamSetting::makeCondition("", ParamSetting(0.5), "weight")});
+        r.params["weight"] =
+            ParamSetting::conditional({ParamSetting::makeCondition("self_attn", ParamSetting(0.25), "weight"),
+                                       ParamSetting::makeCondition("mlp", ParamSetting::gradient({1, 0}), "weight"),
+                                       ParamSetting::makeCondition("", ParamSetting(0.5), "weight")});
         const auto merged = mergeInMemory(r, sources(1));
         QCOMPARE(valueOf(merged, "layers.2.self_attn.q.weight"), 0.25f);
         QCOMPARE(valueOf(merged, "layers.0.mlp.up.weight"), 1.0f);
@@ -132,11 +132,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("case_");
         QTest::addColumn<QString>("message");
-        QTest::newRow("missing tensor") << "missing" << "m2: layers.1.mlp.up.weight: missing in model 2 (m2)";
-        QTest::newRow("shape mismatch") << "shape" << "m1: lm_head.weight: shape [3, 2] in m1 but [2, 2] in base";
-        QTest::newRow("density out of range, per tensor") << "density" << "layers.0.mlp.up.weight: ties: density = 0";
-        QTest::newRow("dtype mix int/float") << "intfloat" << "position_ids: dtype F32 in m1 but I64 in base";
-        QTest::newRow("strict NaN") << "nan" << "m1: lm_head.weight: 1 NaN/Inf values (--strict";
+        QTest::newRow("missing tensor") << "missing"
+                                        << "m2: layers.1.mlp.up.weight: missing in model 2 (m2)";
+        QTest::newRow("shape mismatch") << "shape"
+                                        << "m1: lm_head.weight: shape [3, 2] in m1 but [2, 2] in base";
+        QTest::newRow("density out of range, per tensor") << "density"
+                                                          << "layers.0.mlp.up.weight: ties: density = 0";
+        QTest::newRow("dtype mix int/float") << "intfloat"
+                                             << "position_ids: dtype F32 in m1 but I64 in base";
+        QTest::newRow("strict NaN") << "nan"
+                                    << "m1: lm_head.weight: 1 NaN/Inf values (--strict";
     }
 
     void validationErrors()
@@ -160,7 +165,8 @@ private Q_SLOTS:
         else if (case_ == "shape")
             replace(0, "lm_head.weight", at::ones({3, 2}));
         else if (case_ == "density")
-            r.params["density"] = ParamSetting::conditional({ParamSetting::makeCondition("mlp", ParamSetting(0.0), "density")});
+            r.params["density"] =
+                ParamSetting::conditional({ParamSetting::makeCondition("mlp", ParamSetting(0.0), "density")});
         else if (case_ == "intfloat")
             replace(0, "position_ids", at::ones({4}));
         else if (case_ == "nan") {

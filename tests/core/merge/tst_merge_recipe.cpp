@@ -32,22 +32,34 @@ private Q_SLOTS:
         QTest::addColumn<QString>("tensor");
         QTest::addColumn<double>("t");
         QTest::addColumn<double>("expected"); // NaN: no value
-        QTest::newRow("scalar") << "0.3" << "x" << 0.7 << 0.3;
-        QTest::newRow("bool") << "true" << "x" << 0.0 << 1.0;
-        QTest::newRow("gradient start") << "[0, 1]" << "x" << 0.0 << 0.0;
-        QTest::newRow("gradient middle") << "[0, 1]" << "x" << 0.5 << 0.5;
-        QTest::newRow("gradient 3 points") << "[0, 0.5, 1]" << "x" << 0.25 << 0.25;
-        QTest::newRow("gradient 5 points, t=0.6") << "[0, 0.3, 0.5, 0.7, 1]" << "x" << 0.6 << 0.58;
-        QTest::newRow("gradient end") << "[1, 0.5, 0]" << "x" << 1.0 << 0.0;
-        const char* cond = "[{\"filter\":\"self_attn\",\"value\":[0,1]},{\"filter\":\"mlp\",\"value\":0.9},{\"value\":0.5}]";
+        QTest::newRow("scalar") << "0.3"
+                                << "x" << 0.7 << 0.3;
+        QTest::newRow("bool") << "true"
+                              << "x" << 0.0 << 1.0;
+        QTest::newRow("gradient start") << "[0, 1]"
+                                        << "x" << 0.0 << 0.0;
+        QTest::newRow("gradient middle") << "[0, 1]"
+                                         << "x" << 0.5 << 0.5;
+        QTest::newRow("gradient 3 points") << "[0, 0.5, 1]"
+                                           << "x" << 0.25 << 0.25;
+        QTest::newRow("gradient 5 points, t=0.6") << "[0, 0.3, 0.5, 0.7, 1]"
+                                                  << "x" << 0.6 << 0.58;
+        QTest::newRow("gradient end") << "[1, 0.5, 0]"
+                                      << "x" << 1.0 << 0.0;
+        const char* cond =
+            "[{\"filter\":\"self_attn\",\"value\":[0,1]},{\"filter\":\"mlp\",\"value\":0.9},{\"value\":0.5}]";
         QTest::newRow("filter self_attn") << cond << "model.layers.3.self_attn.q_proj.weight" << 0.5 << 0.5;
         QTest::newRow("filter self_attn gradient") << cond << "model.layers.3.self_attn.q_proj.weight" << 1.0 << 1.0;
         QTest::newRow("filter mlp") << cond << "model.layers.3.mlp.up_proj.weight" << 0.5 << 0.9;
         QTest::newRow("filter default") << cond << "model.norm.weight" << 0.5 << 0.5;
-        QTest::newRow("no match") << "[{\"filter\":\"mlp\",\"value\":1}]" << "lm_head.weight" << 0.0 << qQNaN();
-        QTest::newRow("regex") << "[{\"filter\":\"re:layers\\\\.1\\\\.\",\"value\":2},{\"value\":0}]" << "layers.1.w" << 0.0 << 2.0;
-        QTest::newRow("regex no match 10") << "[{\"filter\":\"re:layers\\\\.1\\\\.\",\"value\":2},{\"value\":0}]" << "layers.10.w" << 0.0 << 0.0;
-        QTest::newRow("single object") << "{\"filter\":\"mlp\",\"value\":0.2}" << "mlp.w" << 0.0 << 0.2;
+        QTest::newRow("no match") << "[{\"filter\":\"mlp\",\"value\":1}]"
+                                  << "lm_head.weight" << 0.0 << qQNaN();
+        QTest::newRow("regex") << "[{\"filter\":\"re:layers\\\\.1\\\\.\",\"value\":2},{\"value\":0}]"
+                               << "layers.1.w" << 0.0 << 2.0;
+        QTest::newRow("regex no match 10") << "[{\"filter\":\"re:layers\\\\.1\\\\.\",\"value\":2},{\"value\":0}]"
+                                           << "layers.10.w" << 0.0 << 0.0;
+        QTest::newRow("single object") << "{\"filter\":\"mlp\",\"value\":0.2}"
+                                       << "mlp.w" << 0.0 << 0.2;
     }
 
     void evaluate()
@@ -72,35 +84,37 @@ private Q_SLOTS:
     void jsonAndYamlGiveTheSameRecipe()
     {
         const std::string yaml = "\n"
-"merge_method: ties\n"
-"base_model: ./base\n"
-"models:\n"
-"  - model: ./base\n"
-"  - model: ./a\n"
-"    parameters:\n"
-"      weight: 0.5\n"
-"      density: [0.2, 0.8]\n"
-"  - model: ./b\n"
-"    parameters:\n"
-"      weight: 0.5\n"
-"      density:\n"
-"        - filter: mlp\n"
-"          value: 0.3\n"
-"        - value: 0.6\n"
-"parameters:\n"
-"  normalize: true\n"
-"  lambda: 1.0\n"
-"dtype: bfloat16\n"
-"";
-        const json j = json::parse("{\n"
-"  \"method\": \"ties\", \"base\": \"./base\",\n"
-"  \"models\": [\n"
-"    {\"path\": \"./a\", \"parameters\": {\"weight\": 0.5, \"density\": [0.2, 0.8]}},\n"
-"    {\"path\": \"./b\", \"parameters\": {\"weight\": 0.5, \"density\": [{\"filter\": \"mlp\", \"value\": 0.3}, {\"value\": 0.6}]}}\n"
-"  ],\n"
-"  \"parameters\": {\"normalize\": true, \"lambda\": 1},\n"
-"  \"out_dtype\": \"bf16\"\n"
-"}");
+                                 "merge_method: ties\n"
+                                 "base_model: ./base\n"
+                                 "models:\n"
+                                 "  - model: ./base\n"
+                                 "  - model: ./a\n"
+                                 "    parameters:\n"
+                                 "      weight: 0.5\n"
+                                 "      density: [0.2, 0.8]\n"
+                                 "  - model: ./b\n"
+                                 "    parameters:\n"
+                                 "      weight: 0.5\n"
+                                 "      density:\n"
+                                 "        - filter: mlp\n"
+                                 "          value: 0.3\n"
+                                 "        - value: 0.6\n"
+                                 "parameters:\n"
+                                 "  normalize: true\n"
+                                 "  lambda: 1.0\n"
+                                 "dtype: bfloat16\n"
+                                 "";
+        const json j =
+            json::parse("{\n"
+                        "  \"method\": \"ties\", \"base\": \"./base\",\n"
+                        "  \"models\": [\n"
+                        "    {\"path\": \"./a\", \"parameters\": {\"weight\": 0.5, \"density\": [0.2, 0.8]}},\n"
+                        "    {\"path\": \"./b\", \"parameters\": {\"weight\": 0.5, \"density\": [{\"filter\": \"mlp\", "
+                        "\"value\": 0.3}, {\"value\": 0.6}]}}\n"
+                        "  ],\n"
+                        "  \"parameters\": {\"normalize\": true, \"lambda\": 1},\n"
+                        "  \"out_dtype\": \"bf16\"\n"
+                        "}");
         const Recipe fromYaml = recipeFromMergekitYaml(yaml, "/data/recipes");
         const Recipe fromJson = recipeFromJson(j, "/data/recipes");
         QCOMPARE(fromYaml.models.size(), std::size_t(2)); // the base is not a fine-tuned model
@@ -124,29 +138,52 @@ private Q_SLOTS:
         QTest::addColumn<QString>("format");
         QTest::addColumn<QString>("text");
         QTest::addColumn<QString>("message");
-        QTest::newRow("yaml slices") << "yaml" << "merge_method: slerp\nslices: []\n" << "unsupported mergekit key 'slices'";
-        QTest::newRow("yaml tokenizer_source") << "yaml" << "merge_method: ties\ntokenizer_source: base\n"
+        QTest::newRow("yaml slices") << "yaml"
+                                     << "merge_method: slerp\nslices: []\n"
+                                     << "unsupported mergekit key 'slices'";
+        QTest::newRow("yaml tokenizer_source") << "yaml"
+                                               << "merge_method: ties\ntokenizer_source: base\n"
                                                << "'tokenizer_source'";
-        QTest::newRow("yaml model key") << "yaml" << "merge_method: ties\nmodels:\n  - model: a\n    layer_range: [0, 4]\n"
+        QTest::newRow("yaml model key") << "yaml"
+                                        << "merge_method: ties\nmodels:\n  - model: a\n    layer_range: [0, 4]\n"
                                         << "'models[].layer_range'";
-        QTest::newRow("yaml no method") << "yaml" << "models: []\n" << "'merge_method' is missing";
-        QTest::newRow("yaml dtype") << "yaml" << "merge_method: ties\ndtype: float7\n" << "unknown dtype 'float7'";
-        QTest::newRow("yaml bad syntax") << "yaml" << "merge_method: [ties\n" << "invalid YAML";
-        QTest::newRow("json unknown key") << "json" << "{\"method\":\"ties\",\"colour\":1}" << "'colour'";
-        QTest::newRow("json bad parameter") << "json" << "{\"method\":\"ties\",\"parameters\":{\"density\":\"x\"}}"
+        QTest::newRow("yaml no method") << "yaml"
+                                        << "models: []\n"
+                                        << "'merge_method' is missing";
+        QTest::newRow("yaml dtype") << "yaml"
+                                    << "merge_method: ties\ndtype: float7\n"
+                                    << "unknown dtype 'float7'";
+        QTest::newRow("yaml bad syntax") << "yaml"
+                                         << "merge_method: [ties\n"
+                                         << "invalid YAML";
+        QTest::newRow("json unknown key") << "json"
+                                          << "{\"method\":\"ties\",\"colour\":1}"
+                                          << "'colour'";
+        QTest::newRow("json bad parameter") << "json"
+                                            << "{\"method\":\"ties\",\"parameters\":{\"density\":\"x\"}}"
                                             << "parameter 'density'";
-        QTest::newRow("json bad regex") << "json" << "{\"method\":\"ties\",\"parameters\":{\"density\":[{\"filter\":\"re:(\",\"value\":1}]}}"
-                                        << "invalid regular expression";
-        QTest::newRow("unknown method") << "validate" << "{\"method\":\"tiez\",\"base\":\"b\"}" << "unknown merge method 'tiez'";
-        QTest::newRow("unknown parameter") << "validate" << "{\"method\":\"ties\",\"base\":\"b\",\"parameters\":{\"densty\":0.5}}"
+        QTest::newRow("json bad regex")
+            << "json"
+            << "{\"method\":\"ties\",\"parameters\":{\"density\":[{\"filter\":\"re:(\",\"value\":1}]}}"
+            << "invalid regular expression";
+        QTest::newRow("unknown method") << "validate"
+                                        << "{\"method\":\"tiez\",\"base\":\"b\"}"
+                                        << "unknown merge method 'tiez'";
+        QTest::newRow("unknown parameter") << "validate"
+                                           << "{\"method\":\"ties\",\"base\":\"b\",\"parameters\":{\"densty\":0.5}}"
                                            << "unknown parameter 'densty'";
-        QTest::newRow("global param per model") << "validate"
-                                                << "{\"method\":\"ties\",\"base\":\"b\",\"models\":[{\"path\":\"m\",\"parameters\":{\"lambda\":2}}]}"
-                                                << "'lambda' is global";
-        QTest::newRow("no base") << "validate" << "{\"method\":\"ties\",\"models\":[\"a\",\"b\"]}" << "needs a base";
-        QTest::newRow("slerp 3 models") << "validate" << "{\"method\":\"slerp\",\"base\":\"b\",\"models\":[\"a\",\"c\"]}"
+        QTest::newRow("global param per model")
+            << "validate"
+            << "{\"method\":\"ties\",\"base\":\"b\",\"models\":[{\"path\":\"m\",\"parameters\":{\"lambda\":2}}]}"
+            << "'lambda' is global";
+        QTest::newRow("no base") << "validate"
+                                 << "{\"method\":\"ties\",\"models\":[\"a\",\"b\"]}"
+                                 << "needs a base";
+        QTest::newRow("slerp 3 models") << "validate"
+                                        << "{\"method\":\"slerp\",\"base\":\"b\",\"models\":[\"a\",\"c\"]}"
                                         << "exactly two models";
-        QTest::newRow("model_stock 2 models") << "validate" << "{\"method\":\"model_stock\",\"base\":\"b\",\"models\":[\"a\"]}"
+        QTest::newRow("model_stock 2 models") << "validate"
+                                              << "{\"method\":\"model_stock\",\"base\":\"b\",\"models\":[\"a\"]}"
                                               << "at least three";
     }
 

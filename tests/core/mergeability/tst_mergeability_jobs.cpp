@@ -44,7 +44,8 @@ private Q_SLOTS:
         NullProgress quiet;
         CancelToken cancel;
         std::vector<std::string> outs;
-        for (const auto& [name, sam, seed] : {std::tuple{"p1", false, 0}, {"p2", false, 0}, {"s", true, 0}, {"q", false, 1}}) {
+        for (const auto& [name, sam, seed] :
+             {std::tuple{"p1", false, 0}, {"p2", false, 0}, {"s", true, 0}, {"q", false, 1}}) {
             const std::string out = dir.filePath(QString(name) + ".safetensors").toStdString();
             FinetuneJob job(set, {"b"}, quickOptions(set, sam, 0.05, uint64_t(seed)), out, false);
             job.run(quiet, cancel);

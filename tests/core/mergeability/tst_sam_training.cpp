@@ -43,7 +43,10 @@ std::vector<at::Tensor> snapshot(ClipVisionModel& m)
     return out;
 }
 
-at::Tensor unitRows(const at::Tensor& w) { return 20.0 * w / w.norm(2, -1, true); }
+at::Tensor unitRows(const at::Tensor& w)
+{
+    return 20.0 * w / w.norm(2, -1, true);
+}
 
 TrainSettings settings(int64_t steps, bool sam, double rho)
 {
@@ -82,13 +85,16 @@ private Q_SLOTS:
             trainClassifier(b, hb, false, inputs, labels, settings(steps, true, 0.0), 7, {}, cancel);
             const auto pa = snapshot(a), pb = snapshot(b);
             for (std::size_t i = 0; i < pa.size(); ++i)
-                QVERIFY2(at::equal(pa[i], pb[i]), qPrintable(QString("after %1 steps, parameter %2 differs").arg(steps).arg(i)));
+                QVERIFY2(at::equal(pa[i], pb[i]),
+                         qPrintable(QString("after %1 steps, parameter %2 differs").arg(steps).arg(i)));
         }
         at::Tensor h1 = fixedHead.clone(), h2 = fixedHead.clone(), h3 = fixedHead.clone();
-        trainClassifier(plain, h1, false, inputs, labels, settings(50, false, 0), 7,
-                        [&](int64_t, double l) { plainLoss.push_back(l); }, cancel);
-        trainClassifier(sam0, h2, false, inputs, labels, settings(50, true, 0.0), 7,
-                        [&](int64_t, double l) { sam0Loss.push_back(l); }, cancel);
+        trainClassifier(
+            plain, h1, false, inputs, labels, settings(50, false, 0), 7,
+            [&](int64_t, double l) { plainLoss.push_back(l); }, cancel);
+        trainClassifier(
+            sam0, h2, false, inputs, labels, settings(50, true, 0.0), 7,
+            [&](int64_t, double l) { sam0Loss.push_back(l); }, cancel);
         trainClassifier(sam, h3, false, inputs, labels, settings(50, true, 0.05), 7, {}, cancel);
         QCOMPARE(plainLoss, sam0Loss);
         const auto pp = snapshot(plain), p0 = snapshot(sam0), ps = snapshot(sam);
@@ -153,7 +159,8 @@ private Q_SLOTS:
             const at::Tensor deviation = (after[i] - want).abs();
             worst = std::max(worst, at::where(solid, deviation, at::zeros_like(deviation)).max().item<double>());
             const double moved = (after[i] - before[i]).abs().max().item<double>();
-            QVERIFY2(moved <= lr0 * (1 + 1e-3), qPrintable(QString("parameter %1 moved %2 > lr0 %3").arg(i).arg(moved).arg(lr0)));
+            QVERIFY2(moved <= lr0 * (1 + 1e-3),
+                     qPrintable(QString("parameter %1 moved %2 > lr0 %3").arg(i).arg(moved).arg(lr0)));
         }
         QVERIFY2(worst < 1e-6, qPrintable(QString("max deviation %1").arg(worst)));
     }

@@ -82,7 +82,8 @@ private Q_SLOTS:
         for (double k : {0.0, 0.5, 1.0, 2.0, 8.0}) {
             at::Tensor x = at::zeros({2}, at::kDouble).set_requires_grad(true);
             CancelToken cancel;
-            const double s = sharpness({x}, quadraticLoss(x, at::tensor({k, k}, at::kDouble), c), 2, 0.05, cancel).sharpness;
+            const double s =
+                sharpness({x}, quadraticLoss(x, at::tensor({k, k}, at::kDouble), c), 2, 0.05, cancel).sharpness;
             QVERIFY2(s > previous, qPrintable(QString("k %1: %2 <= %3").arg(k).arg(s).arg(previous)));
             previous = s;
         }
@@ -108,7 +109,8 @@ private Q_SLOTS:
     {
         at::Tensor x = at::ones({1}).set_requires_grad(true);
         CancelToken cancel;
-        QVERIFY_THROWS_EXCEPTION(InputError, sharpness({x}, [&](int64_t) { return x.sum(); }, 1, -0.1, cancel));
+        QVERIFY_THROWS_EXCEPTION(InputError, sharpness(
+                                                 {x}, [&](int64_t) { return x.sum(); }, 1, -0.1, cancel));
     }
 };
 

@@ -96,7 +96,8 @@ private Q_SLOTS:
         }
         QVERIFY2(at::allclose(withGrad.detach(), ref["expected_image_embeds"], 1e-4, 1e-5),
                  c10::str((withGrad - ref["expected_image_embeds"]).abs().max()).c_str());
-        QVERIFY2(at::allclose(noGrad, withGrad.detach(), 1e-5, 1e-6), c10::str((noGrad - withGrad).abs().max()).c_str());
+        QVERIFY2(at::allclose(noGrad, withGrad.detach(), 1e-5, 1e-6),
+                 c10::str((noGrad - withGrad).abs().max()).c_str());
     }
 
     // The fast inference path keeps fused q/k/v weights; they must follow every parameter change:
@@ -130,7 +131,8 @@ private Q_SLOTS:
         }
         const at::Tensor third = inference();
         QVERIFY(!at::allclose(third, second, 1e-3, 1e-4));
-        QVERIFY2(at::allclose(third, vit.module()->forward(ref["input"]).detach(), 1e-4, 1e-5), "after an in-place edit");
+        QVERIFY2(at::allclose(third, vit.module()->forward(ref["input"]).detach(), 1e-4, 1e-5),
+                 "after an in-place edit");
     }
 
     // Other shapes than the fixture's (heads, head width, tokens, channels, activation): the
@@ -182,7 +184,8 @@ private Q_SLOTS:
             vit.setParameters(ref, true, "x.safetensors");
             QFAIL("no error");
         } catch (const InputError& e) {
-            QVERIFY2(std::string(e.what()) == "x.safetensors: vision_model.post_layernorm.bias: contains NaN or infinite values",
+            QVERIFY2(std::string(e.what()) ==
+                         "x.safetensors: vision_model.post_layernorm.bias: contains NaN or infinite values",
                      e.what());
         }
     }
@@ -208,13 +211,18 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("expected");
-        QTest::newRow("missing") << R"({"hidden_size": 8})" << "key 'intermediate_size': missing";
+        QTest::newRow("missing") << R"({"hidden_size": 8})"
+                                 << "key 'intermediate_size': missing";
         QTest::newRow("act") << R"({"hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,
-            "image_size":8,"patch_size":4,"hidden_act":"relu"})" << "hidden_act";
-        QTest::newRow("heads") << R"({"hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":3,
-            "image_size":8,"patch_size":4})" << "divisible";
+            "image_size":8,"patch_size":4,"hidden_act":"relu"})"
+                             << "hidden_act";
+        QTest::newRow("heads")
+            << R"({"hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":3,
+            "image_size":8,"patch_size":4})"
+            << "divisible";
         QTest::newRow("nested") << R"({"projection_dim": 5, "vision_config": {"hidden_size":8,"intermediate_size":8,
-            "num_hidden_layers":1,"num_attention_heads":2,"image_size":8,"patch_size":4}})" << "";
+            "num_hidden_layers":1,"num_attention_heads":2,"image_size":8,"patch_size":4}})"
+                                << "";
     }
     void configErrorsNameTheKey()
     {

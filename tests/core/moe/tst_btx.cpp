@@ -21,9 +21,15 @@
 using namespace mergelab;
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
 
-at::Tensor tensor(const Checkpoint& c, const std::string& name) { return toTorch(c.read(name)).to(at::kFloat).clone(); }
+at::Tensor tensor(const Checkpoint& c, const std::string& name)
+{
+    return toTorch(c.read(name)).to(at::kFloat).clone();
+}
 
 void writeModel(const std::string& path, const std::map<std::string, at::Tensor>& tensors)
 {
@@ -54,9 +60,12 @@ std::string denseVit(const QTemporaryDir& dir)
     at::manual_seed(3);
     const std::string p = "vision_model.encoder.layers.0.";
     const std::string path = dir.filePath("vit").toStdString();
-    writeModel(path, {{p + "mlp.fc1.weight", at::randn({6, 8})}, {p + "mlp.fc1.bias", at::randn({6})},
-                      {p + "mlp.fc2.weight", at::randn({8, 6})}, {p + "mlp.fc2.bias", at::randn({8})},
-                      {p + "layer_norm2.weight", at::randn({8})}, {"visual_projection.weight", at::randn({4, 8})}});
+    writeModel(path, {{p + "mlp.fc1.weight", at::randn({6, 8})},
+                      {p + "mlp.fc1.bias", at::randn({6})},
+                      {p + "mlp.fc2.weight", at::randn({8, 6})},
+                      {p + "mlp.fc2.bias", at::randn({8})},
+                      {p + "layer_norm2.weight", at::randn({8})},
+                      {"visual_projection.weight", at::randn({4, 8})}});
     return path;
 }
 } // namespace

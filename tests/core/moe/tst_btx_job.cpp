@@ -13,7 +13,10 @@
 using namespace mergelab;
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
 
 BtxSpec llamaSpec(const QTemporaryDir& dir)
 {
@@ -33,15 +36,24 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("change");
         QTest::addColumn<QString>("message"); // "" = accepted
-        QTest::newRow("random routers") << "" << "";
-        QTest::newRow("hidden without data") << "hidden" << "--router hidden needs --data PROJECT";
-        QTest::newRow("hidden with data") << "hidden,data" << "";
-        QTest::newRow("finetune without data") << "finetune=5" << "--finetune-router needs --data PROJECT";
-        QTest::newRow("finetune with data") << "finetune=5,data" << "";
-        QTest::newRow("negative steps") << "finetune=-2,data" << "--finetune-router -2: expected a number of steps >= 0";
-        QTest::newRow("no calibration images") << "calibration=0" << "--calibration 0";
-        QTest::newRow("no experts") << "noexperts" << "at least one expert";
-        QTest::newRow("no output") << "nooutput" << "needs an output folder";
+        QTest::newRow("random routers") << ""
+                                        << "";
+        QTest::newRow("hidden without data") << "hidden"
+                                             << "--router hidden needs --data PROJECT";
+        QTest::newRow("hidden with data") << "hidden,data"
+                                          << "";
+        QTest::newRow("finetune without data") << "finetune=5"
+                                               << "--finetune-router needs --data PROJECT";
+        QTest::newRow("finetune with data") << "finetune=5,data"
+                                            << "";
+        QTest::newRow("negative steps") << "finetune=-2,data"
+                                        << "--finetune-router -2: expected a number of steps >= 0";
+        QTest::newRow("no calibration images") << "calibration=0"
+                                               << "--calibration 0";
+        QTest::newRow("no experts") << "noexperts"
+                                    << "at least one expert";
+        QTest::newRow("no output") << "nooutput"
+                                   << "needs an output folder";
     }
     void validate()
     {

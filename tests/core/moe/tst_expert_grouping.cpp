@@ -18,8 +18,14 @@
 using namespace mergelab;
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
-at::Tensor tensor(const Checkpoint& c, const std::string& name) { return toTorch(c.read(name)).to(at::kFloat).clone(); }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
+at::Tensor tensor(const Checkpoint& c, const std::string& name)
+{
+    return toTorch(c.read(name)).to(at::kFloat).clone();
+}
 } // namespace
 
 class TestExpertGrouping : public QObject {
@@ -95,7 +101,8 @@ private Q_SLOTS:
         QCOMPARE(options.groups[0], (std::vector<std::vector<int>>{{1}, {3}}));
         NullProgress progress;
         CancelToken cancel;
-        const auto result = mergeExperts(*ckpt, layout, options, dir.filePath("dropped").toStdString(), progress, cancel);
+        const auto result =
+            mergeExperts(*ckpt, layout, options, dir.filePath("dropped").toStdString(), progress, cancel);
         const auto out = Checkpoint::open(result.path);
         const MoeLayout after = detectMoeLayout(*out);
         QCOMPARE(after.numExperts, 2);
@@ -106,16 +113,18 @@ private Q_SLOTS:
             const auto& ids = kept.at(l.layer);
             for (int e = 0; e < 2; ++e)
                 for (std::size_t r = 0; r < l.roles.size(); ++r)
-                    QVERIFY(at::equal(tensor(*out, l.experts[static_cast<std::size_t>(e)].tensors[r]),
-                                      tensor(*ckpt, before->experts[static_cast<std::size_t>(ids[static_cast<std::size_t>(e)])].tensors[r])));
+                    QVERIFY(at::equal(
+                        tensor(*out, l.experts[static_cast<std::size_t>(e)].tensors[r]),
+                        tensor(
+                            *ckpt,
+                            before->experts[static_cast<std::size_t>(ids[static_cast<std::size_t>(e)])].tensors[r])));
             const at::Tensor router = tensor(*ckpt, before->router);
-            QVERIFY(at::equal(tensor(*out, l.router),
-                              at::stack({router[ids[0]], router[ids[1]]})));
+            QVERIFY(at::equal(tensor(*out, l.router), at::stack({router[ids[0]], router[ids[1]]})));
         }
         // Without dropUngrouped the same groups are refused: experts would silently vanish.
         options.dropUngrouped = false;
-        QVERIFY_THROWS_EXCEPTION(InputError, mergeExperts(*ckpt, layout, options, dir.filePath("refused").toStdString(),
-                                                          progress, cancel));
+        QVERIFY_THROWS_EXCEPTION(
+            InputError, mergeExperts(*ckpt, layout, options, dir.filePath("refused").toStdString(), progress, cancel));
     }
 };
 

@@ -21,9 +21,15 @@
 using namespace mergelab;
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
 
-at::Tensor tensor(const Checkpoint& c, const std::string& name) { return toTorch(c.read(name)).to(at::kFloat).clone(); }
+at::Tensor tensor(const Checkpoint& c, const std::string& name)
+{
+    return toTorch(c.read(name)).to(at::kFloat).clone();
+}
 
 MoeBlockWeights mixtralBlock(const Checkpoint& c, const MoeLayer& layer, int topK)
 {
@@ -39,7 +45,10 @@ MoeBlockWeights mixtralBlock(const Checkpoint& c, const MoeLayer& layer, int top
     return b;
 }
 
-bool close(const at::Tensor& a, const at::Tensor& b) { return at::allclose(a, b, 1e-5, 1e-6); }
+bool close(const at::Tensor& a, const at::Tensor& b)
+{
+    return at::allclose(a, b, 1e-5, 1e-6);
+}
 
 ExpertMergeOptions pairOptions()
 {

@@ -19,9 +19,15 @@ using namespace mergelab;
 Q_DECLARE_METATYPE(mergelab::RouterRule)
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
 
-at::Tensor tensor(const Checkpoint& c, const std::string& name) { return toTorch(c.read(name)).to(at::kFloat).clone(); }
+at::Tensor tensor(const Checkpoint& c, const std::string& name)
+{
+    return toTorch(c.read(name)).to(at::kFloat).clone();
+}
 
 // A spec that passes validate(): analysis of the Mixtral fixture.
 ExpertMergeSpec analysisSpec()
@@ -40,21 +46,36 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("change");
         QTest::addColumn<QString>("message"); // "" = accepted
-        QTest::newRow("analysis") << "" << "";
-        QTest::newRow("merge") << "k=2,out" << "";
-        QTest::newRow("random without K") << "random" << "--by random is a baseline for --merge-to K";
-        QTest::newRow("random with K") << "random,k=2,out" << "";
-        QTest::newRow("drop without data") << "drop,k=2,out" << "--drop-least-used needs --merge-to K and --data";
-        QTest::newRow("drop without K") << "drop,data" << "--drop-least-used needs --merge-to K and --data";
-        QTest::newRow("drop and random") << "drop,random,data,k=2,out" << "different baselines; choose one";
-        QTest::newRow("outputs without data") << "outputs" << "--by outputs needs calibration images";
-        QTest::newRow("outputs with data") << "outputs,data" << "";
-        QTest::newRow("K without output") << "k=2" << "--merge-to needs -o OUT";
-        QTest::newRow("output without K") << "out" << "-o is for --merge-to K";
-        QTest::newRow("negative K") << "k=-1" << "--merge-to -1 is out of range";
-        QTest::newRow("no calibration images") << "calibration=0" << "--calibration 0";
-        QTest::newRow("threshold above 1") << "threshold=2" << "--threshold";
-        QTest::newRow("no input") << "noinput" << "no MoE checkpoint given";
+        QTest::newRow("analysis") << ""
+                                  << "";
+        QTest::newRow("merge") << "k=2,out"
+                               << "";
+        QTest::newRow("random without K") << "random"
+                                          << "--by random is a baseline for --merge-to K";
+        QTest::newRow("random with K") << "random,k=2,out"
+                                       << "";
+        QTest::newRow("drop without data") << "drop,k=2,out"
+                                           << "--drop-least-used needs --merge-to K and --data";
+        QTest::newRow("drop without K") << "drop,data"
+                                        << "--drop-least-used needs --merge-to K and --data";
+        QTest::newRow("drop and random") << "drop,random,data,k=2,out"
+                                         << "different baselines; choose one";
+        QTest::newRow("outputs without data") << "outputs"
+                                              << "--by outputs needs calibration images";
+        QTest::newRow("outputs with data") << "outputs,data"
+                                           << "";
+        QTest::newRow("K without output") << "k=2"
+                                          << "--merge-to needs -o OUT";
+        QTest::newRow("output without K") << "out"
+                                          << "-o is for --merge-to K";
+        QTest::newRow("negative K") << "k=-1"
+                                    << "--merge-to -1 is out of range";
+        QTest::newRow("no calibration images") << "calibration=0"
+                                               << "--calibration 0";
+        QTest::newRow("threshold above 1") << "threshold=2"
+                                           << "--threshold";
+        QTest::newRow("no input") << "noinput"
+                                  << "no MoE checkpoint given";
     }
     void validate()
     {
@@ -154,7 +175,8 @@ private Q_SLOTS:
         const auto expected = Checkpoint::open(fixture("expected_forward.safetensors"));
         const MoeLayout after = detectMoeLayout(*merged);
         QCOMPARE(after.numExperts, 2);
-        QVERIFY(at::allclose(tensor(*merged, after.layers[0].router), tensor(*expected, "merged_mean_gate"), 1e-5, 1e-6));
+        QVERIFY(
+            at::allclose(tensor(*merged, after.layers[0].router), tensor(*expected, "merged_mean_gate"), 1e-5, 1e-6));
         const std::string p = "model.layers.0.block_sparse_moe.experts.";
         for (const char* role : {"w1.weight", "w2.weight", "w3.weight"}) {
             const at::Tensor mean = (tensor(*input, p + "1." + role) + tensor(*input, p + "3." + role)) / 2;

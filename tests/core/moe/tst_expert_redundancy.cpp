@@ -15,7 +15,10 @@
 using namespace mergelab;
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
 } // namespace
 
 class TestExpertRedundancy : public QObject {

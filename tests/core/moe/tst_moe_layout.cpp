@@ -8,7 +8,10 @@
 using namespace mergelab;
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
 } // namespace
 
 class TestMoeLayout : public QObject {
@@ -24,13 +27,17 @@ private Q_SLOTS:
         QTest::addColumn<QString>("countKey");
         QTest::addColumn<QStringList>("roles");
         QTest::addColumn<int>("shared");
-        QTest::newRow("mixtral") << "mixtral" << "mixtral" << 2 << 0 << "num_local_experts"
+        QTest::newRow("mixtral") << "mixtral"
+                                 << "mixtral" << 2 << 0 << "num_local_experts"
                                  << QStringList{"w1.weight", "w2.weight", "w3.weight"} << 0;
-        QTest::newRow("qwen2_moe") << "qwen2_moe" << "qwen2_moe" << 1 << 0 << "num_experts"
+        QTest::newRow("qwen2_moe") << "qwen2_moe"
+                                   << "qwen2_moe" << 1 << 0 << "num_experts"
                                    << QStringList{"down_proj.weight", "gate_proj.weight", "up_proj.weight"} << 4;
-        QTest::newRow("deepseek_moe") << "deepseek_moe" << "deepseek_moe" << 1 << 1 << "n_routed_experts"
+        QTest::newRow("deepseek_moe") << "deepseek_moe"
+                                      << "deepseek_moe" << 1 << 1 << "n_routed_experts"
                                       << QStringList{"down_proj.weight", "gate_proj.weight", "up_proj.weight"} << 3;
-        QTest::newRow("moe_vit") << "moe_vit" << "moe_vit" << 1 << 0 << "num_local_experts"
+        QTest::newRow("moe_vit") << "moe_vit"
+                                 << "moe_vit" << 1 << 0 << "num_local_experts"
                                  << QStringList{"fc1.bias", "fc1.weight", "fc2.bias", "fc2.weight"} << 0;
     }
     void families()

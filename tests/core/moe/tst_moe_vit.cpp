@@ -16,8 +16,14 @@
 using namespace mergelab;
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
-at::Tensor tensor(const Checkpoint& c, const std::string& name) { return toTorch(c.read(name)).to(at::kFloat).clone(); }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
+at::Tensor tensor(const Checkpoint& c, const std::string& name)
+{
+    return toTorch(c.read(name)).to(at::kFloat).clone();
+}
 } // namespace
 
 class TestMoeVit : public QObject {
@@ -82,10 +88,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(InputError, hiddenStateRouters(*model, {images[1]}, 2.0, progress, cancel));
     }
 
-    void otherFamiliesRefused()
-    {
-        QVERIFY_THROWS_EXCEPTION(InputError, loadMoeVit(fixture("mixtral")));
-    }
+    void otherFamiliesRefused() { QVERIFY_THROWS_EXCEPTION(InputError, loadMoeVit(fixture("mixtral"))); }
 };
 
 QTEST_GUILESS_MAIN(TestMoeVit)

@@ -15,7 +15,10 @@
 using namespace mergelab;
 
 namespace {
-std::string fixture(const char* name) { return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name; }
+std::string fixture(const char* name)
+{
+    return std::string(MERGELAB_FIXTURES_DIR) + "/moe/" + name;
+}
 
 // Two tasks on random 3x8x8 images; labels are a fixed function of the image (sign of its mean over
 // one colour channel) so routing can help, heads random.
@@ -64,7 +67,9 @@ private Q_SLOTS:
     void balanceLossByHand()
     {
         // Uniform routing: 1.
-        QVERIFY(std::abs(loadBalancingLoss(at::full({4, 4}, 0.25), at::tensor({0, 1, 2, 3}, at::kLong).unsqueeze(1)).item<double>() - 1.0) < 1e-9);
+        QVERIFY(std::abs(loadBalancingLoss(at::full({4, 4}, 0.25), at::tensor({0, 1, 2, 3}, at::kLong).unsqueeze(1))
+                             .item<double>() -
+                         1.0) < 1e-9);
         // f = [0.5, 0.5, 0], P = [0.4, 0.5, 0.1]: 3 x (0.2 + 0.25) = 1.35.
         const at::Tensor probs = at::tensor({0.7, 0.2, 0.1, 0.1, 0.8, 0.1}, at::kDouble).reshape({2, 3});
         const at::Tensor top1 = at::tensor({0, 1}, at::kLong).reshape({2, 1});

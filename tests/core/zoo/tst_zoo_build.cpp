@@ -39,7 +39,8 @@ private Q_SLOTS:
             QCOMPARE(own.tasks[i].name, set.models[i].task);
             QVERIFY2(own.tasks[i].accuracy > base.tasks[i].accuracy,
                      (set.models[i].name + ": " + std::to_string(own.tasks[i].accuracy) + " vs base " +
-                      std::to_string(base.tasks[i].accuracy)).c_str());
+                      std::to_string(base.tasks[i].accuracy))
+                         .c_str());
         }
         // The builder's own (in-memory) numbers agree with the files read back.
         QCOMPARE(job.report().scores.front().test.at(base.tasks[0].name), base.tasks[0].accuracy);

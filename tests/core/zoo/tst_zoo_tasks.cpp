@@ -22,9 +22,44 @@ private Q_SLOTS:
         const std::set<std::string> unique(pre.classNames.begin(), pre.classNames.end());
         QCOMPARE(unique.size(), pre.classNames.size());
         // Downstream classes written by hand: digits, Latin capitals, Latin-looking lookalikes.
-        for (const char* c : {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "A", "B", "C", "D", "E", "F", "G", "H",
-                              "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y", "Z",
-                              "\xD5\x95" /* Armenian Oh */, "\xD5\x8D" /* Armenian Seh */})
+        for (const char* c : {"0",
+                              "1",
+                              "2",
+                              "3",
+                              "4",
+                              "5",
+                              "6",
+                              "7",
+                              "8",
+                              "9",
+                              "A",
+                              "B",
+                              "C",
+                              "D",
+                              "E",
+                              "F",
+                              "G",
+                              "H",
+                              "I",
+                              "J",
+                              "K",
+                              "L",
+                              "M",
+                              "N",
+                              "O",
+                              "P",
+                              "Q",
+                              "R",
+                              "S",
+                              "T",
+                              "U",
+                              "V",
+                              "W",
+                              "X",
+                              "Y",
+                              "Z",
+                              "\xD5\x95" /* Armenian Oh */,
+                              "\xD5\x8D" /* Armenian Seh */})
             QVERIFY2(!unique.count(c), c);
         // Two samples per class, balanced: every class must have drawn a glyph (no missing-font blanks).
         const LabeledImages& train = pre.splits.at("train");
