@@ -1,0 +1,42 @@
+// Evaluating and running language models (core/models/causal_lm.h): next-token negative
+// log-likelihood over a long text cut into windows, and generation with a KV cache.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+namespace mergelab {
+
+class CausalLm;
+
+// Summed negative log-likelihood (natural log) over `tokens` predicted tokens.
+struct NllTotal {
+    int64_t tokens = 0;
+    double nll = 0.0;
+    double mean() const; // NaN when no token was predicted
+};
+
+// The context a model is evaluated with by default: max_position_embeddings, capped at 2048.
+int64_t defaultContext(const CausalLm& model);
+
+// `ids` cut into consecutive windows of at most `context` tokens; each window is run on its own from
+// position 0 and every token after its first is predicted. Computed in float32, summed in double.
+// `progress(doneWindows, windows)` after each window (optional).
+NllTotal windowedNll(const CausalLm& model, const std::vector<int64_t>& ids, int64_t context,
+                     const std::function<void(int64_t, int64_t)>& progress = {});
+
+struct GenerateOptions {
+    int64_t maxNewTokens = 64;
+    double temperature = 0.0; // 0: greedy (argmax)
+    uint64_t seed = 0;        // sampling only; the same seed gives the same tokens
+    std::vector<int64_t> stopIds; // generation ends after producing one of these
+};
+
+// Continues `prompt` (non-empty) with at most maxNewTokens tokens, one forward per new token over the
+// KV cache. Returns the new tokens only. `onToken` sees each as it is chosen (optional).
+std::vector<int64_t> generateTokens(const CausalLm& model, const std::vector<int64_t>& prompt,
+                                    const GenerateOptions& options,
+                                    const std::function<void(int64_t)>& onToken = {});
+
+} // namespace mergelab
