@@ -1,0 +1,172 @@
+// libmergelab_sentencepiece: see sentencepiece_shim.h for why this is a separate module.
+#include "sentencepiece_shim.h"
+
+#include <sentencepiece_processor.h>
+#include <sentencepiece_trainer.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#define MLSP_EXPORT extern "C" __attribute__((visibility("default")))
+
+struct MlspProcessor {
+    sentencepiece::SentencePieceProcessor processor;
+};
+
+namespace {
+
+void setError(char* error, size_t errorSize, const std::string& message)
+{
+    if (!error || errorSize == 0)
+        return;
+    const size_t n = std::min(errorSize - 1, message.size());
+    std::memcpy(error, message.data(), n);
+    error[n] = '\0';
+}
+
+class Sentences : public sentencepiece::SentenceIterator {
+public:
+    Sentences(const char* const* sentences, const size_t* sizes, size_t count)
+        : m_sentences(sentences), m_sizes(sizes), m_count(count)
+    {
+        load();
+    }
+    bool done() const override { return m_index >= m_count; }
+    void Next() override
+    {
+        ++m_index;
+        load();
+    }
+    const std::string& value() const override { return m_value; }
+    sentencepiece::util::Status status() const override { return {}; }
+
+private:
+    void load()
+    {
+        if (m_index < m_count)
+            m_value.assign(m_sentences[m_index], m_sizes[m_index]);
+    }
+    const char* const* m_sentences;
+    const size_t* m_sizes;
+    size_t m_count;
+    size_t m_index = 0;
+    std::string m_value;
+};
+
+} // namespace
+
+MLSP_EXPORT MlspProcessor* mlsp_load(const char* bytes, size_t size, char* error, size_t errorSize)
+{
+    try {
+        auto* p = new MlspProcessor;
+        const auto status = p->processor.LoadFromSerializedProto(std::string(bytes, size));
+        if (!status.ok()) {
+            setError(error, errorSize, status.message());
+            delete p;
+            return nullptr;
+        }
+        return p;
+    } catch (const std::exception& e) {
+        setError(error, errorSize, e.what());
+        return nullptr;
+    }
+}
+
+MLSP_EXPORT void mlsp_destroy(MlspProcessor* p)
+{
+    delete p;
+}
+
+MLSP_EXPORT int mlsp_info(const MlspProcessor* p, int* pieces, int* bos, int* eos, int* unk)
+{
+    *pieces = p->processor.GetPieceSize();
+    *bos = p->processor.bos_id();
+    *eos = p->processor.eos_id();
+    *unk = p->processor.unk_id();
+    return 0;
+}
+
+MLSP_EXPORT int mlsp_encode(const MlspProcessor* p, const char* text, size_t size, int** ids, size_t* count,
+                            char* error, size_t errorSize)
+{
+    try {
+        std::vector<int> out;
+        const auto status = p->processor.Encode(std::string(text, size), &out);
+        if (!status.ok()) {
+            setError(error, errorSize, status.message());
+            return 1;
+        }
+        *count = out.size();
+        *ids = static_cast<int*>(std::malloc(std::max<size_t>(1, out.size()) * sizeof(int)));
+        if (!*ids) {
+            setError(error, errorSize, "out of memory");
+            return 1;
+        }
+        std::memcpy(*ids, out.data(), out.size() * sizeof(int));
+        return 0;
+    } catch (const std::exception& e) {
+        setError(error, errorSize, e.what());
+        return 1;
+    }
+}
+
+MLSP_EXPORT int mlsp_decode(const MlspProcessor* p, const int* ids, size_t count, char** text, size_t* size,
+                            char* error, size_t errorSize)
+{
+    try {
+        std::string out;
+        const auto status = p->processor.Decode(std::vector<int>(ids, ids + count), &out);
+        if (!status.ok()) {
+            setError(error, errorSize, status.message());
+            return 1;
+        }
+        *size = out.size();
+        *text = static_cast<char*>(std::malloc(std::max<size_t>(1, out.size())));
+        if (!*text) {
+            setError(error, errorSize, "out of memory");
+            return 1;
+        }
+        std::memcpy(*text, out.data(), out.size());
+        return 0;
+    } catch (const std::exception& e) {
+        setError(error, errorSize, e.what());
+        return 1;
+    }
+}
+
+MLSP_EXPORT int mlsp_train(const char* const* keys, const char* const* values, size_t argCount,
+                           const char* const* sentences, const size_t* sizes, size_t count, char** model,
+                           size_t* modelSize, char* error, size_t errorSize)
+{
+    try {
+        std::unordered_map<std::string, std::string> args;
+        for (size_t i = 0; i < argCount; ++i)
+            args[keys[i]] = values[i];
+        Sentences iterator(sentences, sizes, count);
+        std::string out;
+        const auto status = sentencepiece::SentencePieceTrainer::Train(args, &iterator, &out);
+        if (!status.ok()) {
+            setError(error, errorSize, status.message());
+            return 1;
+        }
+        *modelSize = out.size();
+        *model = static_cast<char*>(std::malloc(std::max<size_t>(1, out.size())));
+        if (!*model) {
+            setError(error, errorSize, "out of memory");
+            return 1;
+        }
+        std::memcpy(*model, out.data(), out.size());
+        return 0;
+    } catch (const std::exception& e) {
+        setError(error, errorSize, e.what());
+        return 1;
+    }
+}
+
+MLSP_EXPORT void mlsp_free(void* buffer)
+{
+    std::free(buffer);
+}
