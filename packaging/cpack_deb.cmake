@@ -22,9 +22,10 @@ set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # OpenBLAS: torch links libblas.so.3, and the reference BLAS behind it is ~30x slower.
-# Fonts and Fashion-MNIST: the demo model set is rendered from them (core/zoo).
+# Fonts and Fashion-MNIST: the demo model set is rendered from them (core/zoo); fortunes: the text of the
+# language-model demo set (libsentencepiece comes from the shared-library dependencies).
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libopenblas0-pthread, fonts-dejavu-core, fonts-freefont-ttf, fonts-liberation2, dataset-fashion-mnist")
+    "libopenblas0-pthread, fonts-dejavu-core, fonts-freefont-ttf, fonts-liberation2, dataset-fashion-mnist, fortunes")
 # Japanese UI glyphs and Qt's own translated dialog strings.
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-noto-cjk, qt6-translations-l10n, qt6-wayland")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "python3-torch")

@@ -33,7 +33,7 @@ run dpkg-deb -I "$DEB"
 depends="$(dpkg-deb -f "$DEB" Depends)"
 recommends="$(dpkg-deb -f "$DEB" Recommends)"
 for want in libtorch libqt6widgets6 libqt6charts6 libqt6gui6 libhdf5-103-1 libhdf5-cpp-103-1 libopenblas0-pthread \
-            libfreetype6 libyaml-cpp0.7 fonts-dejavu-core fonts-freefont-ttf fonts-liberation2 dataset-fashion-mnist; do
+            libfreetype6 libyaml-cpp0.7 fonts-dejavu-core fonts-freefont-ttf fonts-liberation2 dataset-fashion-mnist fortunes libsentencepiece0; do
   grep -q "$want" <<<"$depends" || fail "Depends lacks $want: $depends"
 done
 grep -q fonts-noto-cjk <<<"$recommends" || fail "Recommends lacks fonts-noto-cjk: $recommends"

@@ -13,7 +13,9 @@ JOBS="$(nproc)"
 
 # Debian 12 packages: toolchain, LibTorch (+ OpenBLAS: the reference BLAS is ~30x slower), Qt 6 (Charts needs
 # the OpenGL and xkbcommon dev packages), HDF5, JSON/YAML/CLI libraries, fonts and Fashion-MNIST for the demo
-# model set, python3-torch/h5py for the reference scripts, Xvfb for screenshots, clang-format for the format test.
+# model set, python3-torch/h5py for the reference scripts, Xvfb for screenshots, clang-format for the format test;
+# SentencePiece (tokenizers: the library, and the python binding for the fixture scripts) and fortunes (text of the
+# language-model demo set).
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libtorch-dev libopenblas0-pthread python3-torch python3-numpy python3-h5py python3-yaml
@@ -22,6 +24,7 @@ PACKAGES=(
   libhdf5-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libfreetype-dev
   dataset-fashion-mnist fonts-dejavu-core fonts-freefont-ttf fonts-liberation2 fonts-noto-cjk
   xvfb xauth clang-format
+  libsentencepiece-dev python3-sentencepiece fortunes
 )
 
 as_root() {

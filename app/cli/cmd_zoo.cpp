@@ -2,7 +2,10 @@
 #include "cli/cli_verb.h"
 #include "cli/terminal.h"
 
+#include "zoo/lm_zoo.h"
 #include "zoo/zoo_builder.h"
+
+#include "common/error.h"
 
 #include <cstdio>
 #include <iostream>
@@ -19,8 +22,34 @@ struct ZooArgs {
     bool quiet = false;
 };
 
+// lm-tiny / lm-demo: the language-model set; its table is held-out perplexity per domain.
+int runLmZooBuild(const ZooArgs& args)
+{
+    if (args.sam >= 0)
+        throw InputError("--sam applies to the image presets (tiny, demo), not to " + args.preset);
+    LmZooBuildJob job(args.out, lmZooPreset(args.preset), args.seed);
+    TerminalProgress progress(args.quiet);
+    job.run(progress, interruptToken());
+    progress.finish();
+    const LmZooReport& r = job.report();
+    std::printf("built %s in %.0f s\n", r.projectPath.c_str(), r.seconds);
+    std::printf("held-out perplexity (test split, lower is better)\n%-12s", "model");
+    for (const auto& [domain, ppl] : r.scores.front().perplexity)
+        std::printf(" %12s", domain.c_str());
+    std::printf("\n");
+    for (const LmZooScores& s : r.scores) {
+        std::printf("%-12s", s.model.c_str());
+        for (const auto& [domain, ppl] : s.perplexity)
+            std::printf(" %12.2f", ppl);
+        std::printf("\n");
+    }
+    return kExitOk;
+}
+
 int runZooBuild(const ZooArgs& args)
 {
+    if (isLmZooPreset(args.preset))
+        return runLmZooBuild(args);
     ZooPreset preset = zooPreset(args.preset);
     if (args.sam >= 0) {
         preset.finetune.sam = true;
@@ -52,8 +81,11 @@ const bool registered = registerVerb("zoo", [](CLI::App& app) {
     zoo->require_subcommand(1);
     auto* build = zoo->add_subcommand("build", "Build the demo model set: datasets, base, fine-tunes, model card");
     build->add_option("--out", args->out, "Output folder (must not hold a model set yet)")->required();
-    build->add_option("--preset", args->preset, "tiny (tests, < 1 min) or demo (< 15 min)")
-        ->check(CLI::IsMember({"tiny", "demo"}));
+    build
+        ->add_option("--preset", args->preset,
+                     "tiny (tests, < 1 min) or demo (< 15 min): image sets; lm-tiny (tests) or lm-demo: language "
+                     "models")
+        ->check(CLI::IsMember({"tiny", "demo", "lm-tiny", "lm-demo"}));
     build->add_option("--seed", args->seed, "Random seed (the build is deterministic for a seed)");
     build->add_option("--sam", args->sam, "Fine-tune every task sharpness-aware with radius RHO (e.g. 0.05)")
         ->check(CLI::NonNegativeNumber);

@@ -28,15 +28,14 @@ NllTotal windowedNll(const CausalLm& model, const std::vector<int64_t>& ids, int
 
 struct GenerateOptions {
     int64_t maxNewTokens = 64;
-    double temperature = 0.0; // 0: greedy (argmax)
-    uint64_t seed = 0;        // sampling only; the same seed gives the same tokens
+    double temperature = 0.0;     // 0: greedy (argmax)
+    uint64_t seed = 0;            // sampling only; the same seed gives the same tokens
     std::vector<int64_t> stopIds; // generation ends after producing one of these
 };
 
 // Continues `prompt` (non-empty) with at most maxNewTokens tokens, one forward per new token over the
 // KV cache. Returns the new tokens only. `onToken` sees each as it is chosen (optional).
 std::vector<int64_t> generateTokens(const CausalLm& model, const std::vector<int64_t>& prompt,
-                                    const GenerateOptions& options,
-                                    const std::function<void(int64_t)>& onToken = {});
+                                    const GenerateOptions& options, const std::function<void(int64_t)>& onToken = {});
 
 } // namespace mergelab

@@ -58,15 +58,14 @@ private:
     struct Layer {
         at::Tensor inputNorm, postNorm;
         at::Tensor q, k, v, o, qBias, kBias, vBias, oBias;
-        Mlp mlp;                 // dense layers
-        at::Tensor router;       // [experts, D] in MoE layers
+        Mlp mlp;           // dense layers
+        at::Tensor router; // [experts, D] in MoE layers
         std::vector<Mlp> experts;
-        Mlp shared;              // Qwen2-MoE
-        at::Tensor sharedGate;   // [1, D]
+        Mlp shared;            // Qwen2-MoE
+        at::Tensor sharedGate; // [1, D]
     };
 
-    at::Tensor attention(const Layer& layer, int64_t index, const at::Tensor& x, int64_t start,
-                         KvCache* cache) const;
+    at::Tensor attention(const Layer& layer, int64_t index, const at::Tensor& x, int64_t start, KvCache* cache) const;
     at::Tensor feedForward(const Layer& layer, int64_t index, const at::Tensor& x) const;
     at::Tensor moe(const Layer& layer, const at::Tensor& x) const;
 

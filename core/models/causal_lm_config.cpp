@@ -182,8 +182,8 @@ CausalLmConfig CausalLmConfig::fromJson(const json& root, const std::string& pat
     if (c.headDim % 2 != 0)
         keys.fail("head_dim", "must be even for rotary embeddings");
     if (c.numHeads % c.numKvHeads != 0)
-        keys.fail("num_key_value_heads", std::to_string(c.numKvHeads) + " does not divide num_attention_heads " +
-                                             std::to_string(c.numHeads));
+        keys.fail("num_key_value_heads",
+                  std::to_string(c.numKvHeads) + " does not divide num_attention_heads " + std::to_string(c.numHeads));
     c.maxPositions = keys.positive("max_position_embeddings", 2048, false);
     c.rmsNormEps = keys.number("rms_norm_eps", family->rmsNormEps);
     c.ropeTheta = keys.number("rope_theta", family->ropeTheta);
@@ -243,19 +243,19 @@ CausalLmConfig CausalLmConfig::fromJson(const json& root, const std::string& pat
         }
     }
     if (c.numExperts > 0 && c.expertsPerToken > c.numExperts)
-        keys.fail("num_experts_per_tok", std::to_string(c.expertsPerToken) + " is more than the " +
-                                             std::to_string(c.numExperts) + " experts");
+        keys.fail("num_experts_per_tok",
+                  std::to_string(c.expertsPerToken) + " is more than the " + std::to_string(c.numExperts) + " experts");
 
     std::vector<int64_t> bos = keys.ids("bos_token_id");
     c.bosTokenId = bos.empty() ? -1 : bos.front();
     c.eosTokenIds = keys.ids("eos_token_id");
     for (int64_t id : c.eosTokenIds)
         if (id >= c.vocabSize)
-            keys.fail("eos_token_id", std::to_string(id) + " is outside the vocabulary of " +
-                                          std::to_string(c.vocabSize));
+            keys.fail("eos_token_id",
+                      std::to_string(id) + " is outside the vocabulary of " + std::to_string(c.vocabSize));
     if (c.bosTokenId >= c.vocabSize)
-        keys.fail("bos_token_id", std::to_string(c.bosTokenId) + " is outside the vocabulary of " +
-                                      std::to_string(c.vocabSize));
+        keys.fail("bos_token_id",
+                  std::to_string(c.bosTokenId) + " is outside the vocabulary of " + std::to_string(c.vocabSize));
     return c;
 }
 

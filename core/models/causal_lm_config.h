@@ -39,7 +39,7 @@ struct CausalLmConfig {
     double ropeTheta = 10000.0;
     RopeScaling ropeScaling;
     bool tieWordEmbeddings = false;
-    bool qkvBias = false;  // q/k/v projections carry biases (Qwen2, Llama's attention_bias)
+    bool qkvBias = false;    // q/k/v projections carry biases (Qwen2, Llama's attention_bias)
     bool outputBias = false; // o_proj carries a bias (Llama's attention_bias)
     // Sliding-window attention: a query at position i sees keys j with i - window < j <= i. 0: none.
     int64_t slidingWindow = 0;

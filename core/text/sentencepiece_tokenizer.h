@@ -4,7 +4,6 @@
 
 #include "text/tokenizer.h"
 
-
 struct MlspProcessor;
 
 namespace mergelab {

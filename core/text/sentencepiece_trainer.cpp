@@ -1,11 +1,7 @@
 #include "text/sentencepiece_trainer.h"
 
 #include "common/error.h"
-
 #include "text/sentencepiece_library.h"
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <mutex>
 #include <unordered_map>
@@ -15,33 +11,7 @@ namespace mergelab {
 
 namespace {
 
-// The trainer logs every step to standard error (glog style, no switch in its API): silenced while
-// it runs. One training at a time, as the descriptor swap is process-wide.
-class QuietStderr {
-public:
-    QuietStderr()
-    {
-        std::fflush(stderr);
-        m_saved = ::dup(STDERR_FILENO);
-        const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
-        if (m_saved >= 0 && null >= 0)
-            ::dup2(null, STDERR_FILENO);
-        if (null >= 0)
-            ::close(null);
-    }
-    ~QuietStderr()
-    {
-        std::fflush(stderr);
-        if (m_saved >= 0) {
-            ::dup2(m_saved, STDERR_FILENO);
-            ::close(m_saved);
-        }
-    }
-
-private:
-    int m_saved = -1;
-};
-
+// SentencePiece's trainer keeps process-wide state (its flags, its log level): one training at a time.
 std::mutex& trainingMutex()
 {
     static std::mutex m;
@@ -92,12 +62,8 @@ std::string trainSentencePiece(const std::vector<std::string>& sentences, const 
     char* model = nullptr;
     size_t modelSize = 0;
     char error[512] = {};
-    int status = 0;
-    {
-        QuietStderr quiet;
-        status = sp.train(keys.data(), values.data(), keys.size(), texts.data(), sizes.data(), texts.size(), &model,
-                          &modelSize, error, sizeof error);
-    }
+    const int status = sp.train(keys.data(), values.data(), keys.size(), texts.data(), sizes.data(), texts.size(),
+                                &model, &modelSize, error, sizeof error);
     if (status != 0)
         throw InputError(std::string("tokenizer training failed: ") + error);
     std::string out(model, modelSize);

@@ -11,7 +11,7 @@ namespace mergelab {
 
 struct SentencePieceTrainOptions {
     int64_t vocabSize = 1024;
-    bool byteFallback = true;  // 256 byte pieces: nothing is ever <unk>
+    bool byteFallback = true; // 256 byte pieces: nothing is ever <unk>
     int64_t maxSentenceLength = 8192;
 };
 

@@ -10,6 +10,14 @@
 
 namespace mergelab {
 
+double scheduledLearningRate(double peak, int64_t step, int64_t steps, int64_t warmupSteps)
+{
+    if (step < warmupSteps)
+        return peak * double(step + 1) / double(warmupSteps);
+    const double t = double(step - warmupSteps) / double(std::max<int64_t>(1, steps - warmupSteps));
+    return peak * (0.05 + 0.95 * 0.5 * (1 + std::cos(3.14159265358979 * t)));
+}
+
 at::Tensor cosineLogits(const at::Tensor& embeddings, const at::Tensor& weight)
 {
     return at::matmul(embeddings / embeddings.norm(2, -1, true).clamp_min(1e-12), weight.t());
@@ -33,15 +41,7 @@ void trainClassifier(ClipVisionModel& model, at::Tensor& head, bool headTrainabl
     double runningLoss = 0;
     for (int64_t step = 0; step < settings.steps; ++step) {
         throwIfCancelled(cancel);
-        // Warm-up then cosine decay to 5% of the peak.
-        double lr = settings.learningRate;
-        if (step < settings.warmupSteps)
-            lr *= double(step + 1) / double(settings.warmupSteps);
-        else {
-            const double t = double(step - settings.warmupSteps) /
-                             double(std::max<int64_t>(1, settings.steps - settings.warmupSteps));
-            lr *= 0.05 + 0.95 * 0.5 * (1 + std::cos(3.14159265358979 * t));
-        }
+        const double lr = scheduledLearningRate(settings.learningRate, step, settings.steps, settings.warmupSteps);
         for (auto& group : optimizer.param_groups())
             static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
         std::vector<int64_t> idx(static_cast<std::size_t>(settings.batchSize));

@@ -26,6 +26,10 @@ struct TrainSettings {
     double samRho = 0.05;
 };
 
+// The learning rate of every zoo training run at `step`: linear warm-up over warmupSteps, then cosine
+// decay to 5% of `peak` at `steps`.
+double scheduledLearningRate(double peak, int64_t step, int64_t steps, int64_t warmupSteps);
+
 // logits = normalize(embeddings) @ weight^T (CLIP-style; weight rows carry the scale).
 at::Tensor cosineLogits(const at::Tensor& embeddings, const at::Tensor& weight);
 

@@ -12,11 +12,24 @@
 
 #define MLSP_EXPORT extern "C" __attribute__((visibility("default")))
 
+// Declared in the library's own logging header, which Debian does not install.
+namespace sentencepiece::logging {
+void SetMinLogLevel(int v);
+}
+
 struct MlspProcessor {
     sentencepiece::SentencePieceProcessor processor;
 };
 
 namespace {
+
+// The library logs with std::cerr. Deep-bound, it would reach libstdc++'s own std::cerr, not the
+// program's copy-relocated (initialised) one, and crash: its logging is switched off below FATAL for
+// the life of the process (every failure is reported through a Status instead).
+const bool kQuiet = [] {
+    sentencepiece::logging::SetMinLogLevel(3);
+    return true;
+}();
 
 void setError(char* error, size_t errorSize, const std::string& message)
 {

@@ -23,8 +23,8 @@ typedef int (*MlspInfoFn)(const MlspProcessor*, int* pieces, int* bos, int* eos,
 typedef int (*MlspEncodeFn)(const MlspProcessor*, const char* text, size_t size, int** ids, size_t* count, char* error,
                             size_t errorSize);
 // Decodes ids into *text (malloc'ed, *size bytes). 0 on success.
-typedef int (*MlspDecodeFn)(const MlspProcessor*, const int* ids, size_t count, char** text, size_t* size,
-                            char* error, size_t errorSize);
+typedef int (*MlspDecodeFn)(const MlspProcessor*, const int* ids, size_t count, char** text, size_t* size, char* error,
+                            size_t errorSize);
 // Trains a model from `count` sentences with `argCount` key=value trainer arguments; *model gets the
 // serialized model (malloc'ed). 0 on success.
 typedef int (*MlspTrainFn)(const char* const* keys, const char* const* values, size_t argCount,

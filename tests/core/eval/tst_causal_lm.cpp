@@ -23,8 +23,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::string kDir = std::string(MERGELAB_FIXTURES_DIR) + "/lm";
-const char* const kCases[] = {"llama_gqa",       "llama3_bf16", "llama_linear_tied", "mistral_sliding",
-                              "qwen2_tied",      "mixtral_top2", "qwen2_moe"};
+const char* const kCases[] = {"llama_gqa",  "llama3_bf16",  "llama_linear_tied", "mistral_sliding",
+                              "qwen2_tied", "mixtral_top2", "qwen2_moe"};
 
 at::Tensor reference(const Checkpoint& ref, const std::string& name)
 {
@@ -93,7 +93,8 @@ private Q_SLOTS:
         const double err = (logits - expected).abs().max().item<double>();
         const double scale = expected.abs().max().item<double>();
         QVERIFY2(scale > 0.5, "reference logits are degenerate");
-        QVERIFY2(err < 2e-5 * std::max(1.0, scale), qPrintable(QString("max |diff| %1 (scale %2)").arg(err).arg(scale)));
+        QVERIFY2(err < 2e-5 * std::max(1.0, scale),
+                 qPrintable(QString("max |diff| %1 (scale %2)").arg(err).arg(scale)));
     }
 
     void windowedNllEqualsReference_data() { logitsEqualReference_data(); }
@@ -187,7 +188,10 @@ private Q_SLOTS:
                     "model.layers.0.mlp.gate_proj.weight: shape [48, 32], config.json implies [50, 32]");
         expectError(editedCopy(tmp, "llama_gqa", [](auto& c) { c["num_key_value_heads"] = 3; }),
                     "key 'num_key_value_heads': 3 does not divide num_attention_heads 4");
-        expectError(editedCopy(tmp, "llama_gqa", [](auto& c) { c["rope_scaling"] = {{"rope_type", "yarn"}}; }),
+        expectError(editedCopy(tmp, "llama_gqa",
+                               [](auto& c) {
+                                   c["rope_scaling"] = {{"rope_type", "yarn"}};
+                               }),
                     "rope_scaling type \"yarn\" is not supported");
         expectError(editedCopy(tmp, "llama_gqa", [](auto& c) { c.erase("hidden_size"); }),
                     "config.json: key 'hidden_size': missing");
