@@ -5,12 +5,16 @@
 #include "common/error.h"
 #include "datamerge/wemoe_model.h"
 #include "eval/evaluator.h"
+#include "eval/lm_evaluator.h"
 #include "io/checkpoint.h"
 #include "merge/merge_engine.h"
 #include "merge/recipe.h"
+#include "models/causal_lm.h"
 #include "moe/moe_layout.h"
 #include "moe/moe_vit.h"
+#include "text/tokenizer.h"
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -58,11 +62,62 @@ std::unique_ptr<Backbone> openRoutedModel(const std::string& path)
     return loadMoeVit(path);
 }
 
+// A project with language-model tasks: held-out perplexity per task of the base, a model folder or a
+// recipe merged in memory (config and tokenizer from the base's folder).
+int runLmEval(const EvalArgs& args, const ModelSet& set)
+{
+    if (args.limit > 0)
+        throw InputError(args.project, {}, "--limit applies to image tasks, not to language-model tasks");
+    TerminalProgress progress(args.quiet || args.json);
+    std::unique_ptr<CausalLm> model;
+    std::string name = args.checkpoint.empty() ? set.base.path : args.checkpoint;
+    if (!args.recipe.empty()) {
+        const Recipe recipe = loadRecipe(args.recipe);
+        const auto merged = mergeInMemory(recipe, {}, &progress, &interruptToken());
+        const std::string config = Checkpoint::open(set.base.path)->folder() + "/config.json";
+        model = std::make_unique<CausalLm>(CausalLmConfig::load(config), merged, args.recipe);
+        name = args.recipe;
+    } else {
+        model = CausalLm::open(name);
+    }
+    const std::unique_ptr<Tokenizer> tokenizer =
+        Tokenizer::open(args.checkpoint.empty() ? set.base.path : args.checkpoint);
+    LmEvalResult result = evaluateLmTasks(*model, *tokenizer, set, args.split, progress, interruptToken());
+    result.model = name;
+    progress.finish();
+    if (args.json) {
+        std::cout << result.toJson() << std::endl;
+        return kExitOk;
+    }
+    std::printf("%s (%s split, context %lld; perplexity: lower is better)\n", name.c_str(), args.split.c_str(),
+                static_cast<long long>(result.context));
+    std::printf("%-16s %11s %9s %8s %9s %9s %9s\n", "task", "perplexity", "NLL", "tokens", "acc", "acc_norm",
+                "questions");
+    for (const LmTaskScore& t : result.tasks) {
+        std::printf("%-16s", t.name.c_str());
+        if (t.hasText())
+            std::printf(" %11.3f %9.4f %8lld", t.perplexity(), t.nll, static_cast<long long>(t.tokens));
+        else
+            std::printf(" %11s %9s %8s", "-", "-", "-");
+        if (t.hasChoices())
+            std::printf(" %8.1f%% %8.1f%% %9lld", 100 * t.accuracy, 100 * t.accuracyNorm,
+                        static_cast<long long>(t.questions));
+        std::printf("\n");
+    }
+    if (!std::isnan(result.meanNll()))
+        std::printf("%-16s %11.3f %9.4f\n", "geometric mean", result.perplexity(), result.meanNll());
+    if (!std::isnan(result.meanAccuracy()))
+        std::printf("%-16s %11s %9s %8s %8.1f%%\n", "mean accuracy", "", "", "", 100 * result.meanAccuracy());
+    return kExitOk;
+}
+
 int runEval(const EvalArgs& args)
 {
     if (!args.checkpoint.empty() && !args.recipe.empty())
         throw InputError("give either --checkpoint or --recipe, not both");
     const ModelSet set = ModelSet::load(args.project);
+    if (hasLmTasks(set))
+        return runLmEval(args, set);
     Evaluator evaluator(set, args.split, args.limit);
     TerminalProgress progress(args.quiet || args.json);
     EvalResult result;
@@ -90,7 +145,8 @@ int runEval(const EvalArgs& args)
 
 const bool registered = registerVerb("eval", [](CLI::App& app) {
     auto args = std::make_shared<EvalArgs>();
-    auto* sub = app.add_subcommand("eval", "Per-task accuracy of a checkpoint or an in-memory merge on a project");
+    auto* sub = app.add_subcommand("eval", "Per-task accuracy (image tasks) or perplexity (language-model tasks) of a "
+                                           "checkpoint or an in-memory merge on a project");
     sub->add_option("project", args->project, "Project file (*.mergelab.json)")->required();
     sub->add_option("--checkpoint", args->checkpoint,
                     "Checkpoint to evaluate (default: the project's base); also an MoE ViT (btx) or a WEMoE folder "

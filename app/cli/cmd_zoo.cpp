@@ -33,14 +33,14 @@ int runLmZooBuild(const ZooArgs& args)
     progress.finish();
     const LmZooReport& r = job.report();
     std::printf("built %s in %.0f s\n", r.projectPath.c_str(), r.seconds);
-    std::printf("held-out perplexity (test split, lower is better)\n%-12s", "model");
+    std::printf("test split: held-out perplexity (lower is better) and four-way choice accuracy\n%-12s", "model");
     for (const auto& [domain, ppl] : r.scores.front().perplexity)
-        std::printf(" %12s", domain.c_str());
+        std::printf(" %16s", domain.c_str());
     std::printf("\n");
     for (const LmZooScores& s : r.scores) {
         std::printf("%-12s", s.model.c_str());
         for (const auto& [domain, ppl] : s.perplexity)
-            std::printf(" %12.2f", ppl);
+            std::printf(" %9.2f (%3.0f%%)", ppl, 100 * s.accuracy.at(domain));
         std::printf("\n");
     }
     return kExitOk;

@@ -63,6 +63,27 @@ NllTotal windowedNll(const CausalLm& model, const std::vector<int64_t>& ids, int
     return out;
 }
 
+double continuationLogLikelihood(const CausalLm& model, const std::vector<int64_t>& context,
+                                 const std::vector<int64_t>& continuation)
+{
+    if (context.empty() || continuation.empty())
+        throw InputError("a choice needs a context and a continuation of at least one token each");
+    std::vector<int64_t> ids = context;
+    ids.insert(ids.end(), continuation.begin(), continuation.end());
+    ids.pop_back(); // the last token is only predicted
+    // Keep the end when the whole is longer than the model's context (lm-eval truncates on the left).
+    const int64_t limit = defaultContext(model);
+    const int64_t drop = std::max<int64_t>(0, static_cast<int64_t>(ids.size()) - limit);
+    const int64_t n = static_cast<int64_t>(ids.size()) - drop;
+    // A continuation longer than the context is scored on the tokens the window can predict (its end).
+    const int64_t m = std::min<int64_t>(static_cast<int64_t>(continuation.size()), n);
+    at::Tensor hidden = model.hiddenStates(idsTensor(ids.data() + drop, n))[0].narrow(0, n - m, m);
+    at::Tensor logProbs = at::log_softmax(model.logits(hidden), -1);
+    at::Tensor targets =
+        at::tensor(std::vector<int64_t>(continuation.end() - m, continuation.end()), at::kLong).unsqueeze(1);
+    return logProbs.gather(1, targets).sum().to(at::kDouble).item<double>();
+}
+
 std::vector<int64_t> generateTokens(const CausalLm& model, const std::vector<int64_t>& prompt,
                                     const GenerateOptions& options, const std::function<void(int64_t)>& onToken)
 {

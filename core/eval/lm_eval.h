@@ -26,6 +26,12 @@ int64_t defaultContext(const CausalLm& model);
 NllTotal windowedNll(const CausalLm& model, const std::vector<int64_t>& ids, int64_t context,
                      const std::function<void(int64_t, int64_t)>& progress = {});
 
+// Summed log-probability (natural log) of `continuation` following `context` (both non-empty): one
+// forward over context + continuation (at most the model's context, cut on the left; a continuation
+// longer than that is scored on its last tokens), as lm-eval scores a choice.
+double continuationLogLikelihood(const CausalLm& model, const std::vector<int64_t>& context,
+                                 const std::vector<int64_t>& continuation);
+
 struct GenerateOptions {
     int64_t maxNewTokens = 64;
     double temperature = 0.0;     // 0: greedy (argmax)

@@ -185,6 +185,8 @@ ModelSet ModelSet::parse(const std::string& text, const std::string& folder, con
             e.headTensor = t.string("head_tensor", !e.head.empty());
             e.headBias = t.string("head_bias", false);
             e.normalize = t.boolean("normalize", false);
+            e.text = t.path("text", false);
+            e.choices = t.path("choices", false);
             if (!taskNames.insert(e.name).second)
                 t.fail(t.keyPath("name"), "duplicate task name \"" + e.name + "\"");
             set.tasks.push_back(std::move(e));
@@ -227,6 +229,10 @@ std::string ModelSet::toJson(const std::string& folder) const
             json e = {{"name", t.name}};
             if (!t.dataset.empty())
                 e["dataset"] = relativeTo(t.dataset, folder);
+            if (!t.text.empty())
+                e["text"] = relativeTo(t.text, folder);
+            if (!t.choices.empty())
+                e["choices"] = relativeTo(t.choices, folder);
             if (!t.head.empty()) {
                 e["head"] = relativeTo(t.head, folder);
                 e["head_tensor"] = t.headTensor;
@@ -251,6 +257,28 @@ void ModelSet::save(const std::string& path) const
 std::string ModelSet::projectFolder() const
 {
     return m_projectPath.empty() ? std::string() : absoluteFolderOf(m_projectPath);
+}
+
+namespace {
+
+std::string withSplit(std::string path, const std::string& split)
+{
+    const std::string marker = "{split}";
+    for (size_t pos = path.find(marker); pos != std::string::npos; pos = path.find(marker, pos + split.size()))
+        path.replace(pos, marker.size(), split);
+    return path;
+}
+
+} // namespace
+
+std::string TaskEntry::textFor(const std::string& split) const
+{
+    return withSplit(text, split);
+}
+
+std::string TaskEntry::choicesFor(const std::string& split) const
+{
+    return withSplit(choices, split);
 }
 
 const TaskEntry* ModelSet::findTask(const std::string& taskName) const

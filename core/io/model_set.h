@@ -37,6 +37,16 @@ struct TaskEntry {
     std::string headTensor; // weight [classes, features] inside `head`
     std::string headBias;   // optional bias [classes] ("" when none)
     bool normalize = false; // L2-normalise the backbone's embedding before the head (CLIP style)
+    // Language-model task: absolute path of held-out text scored by perplexity; "{split}" in it stands
+    // for the split evaluated ("data/code.{split}.txt" -> data/code.val.txt, data/code.test.txt).
+    std::string text;
+    // Language-model task: absolute path of a multiple-choice JSONL file (one {"prompt", "choices",
+    // "answer"} per line) scored by accuracy; "{split}" as in `text`.
+    std::string choices;
+
+    // `text` / `choices` for one split.
+    std::string textFor(const std::string& split) const;
+    std::string choicesFor(const std::string& split) const;
 };
 
 // The project file. Loading resolves every path to an absolute one; saving writes them relative

@@ -3,6 +3,8 @@
 #include "common/error.h"
 #include "io/json_file.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <filesystem>
 #include <random>
@@ -147,6 +149,93 @@ void split(std::vector<std::string> documents, const LmCorpusSizes& sizes, uint6
 }
 
 } // namespace
+
+namespace {
+
+// Longer lines are not asked about (a choice must fit the small models' contexts).
+constexpr size_t kMaxChoiceChars = 80;
+
+std::vector<std::string> linesOf(const std::string& document)
+{
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < document.size()) {
+        size_t end = document.find('\n', pos);
+        if (end == std::string::npos)
+            end = document.size();
+        out.push_back(document.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    while (!out.empty() && out.back().find_first_not_of(' ') == std::string::npos)
+        out.pop_back();
+    return out;
+}
+
+} // namespace
+
+std::string makeChoiceQuestions(const std::string& domain, const std::vector<std::string>& documents, int64_t count,
+                                uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    std::vector<std::vector<std::string>> docs;
+    for (const std::string& d : documents) {
+        std::vector<std::string> lines = linesOf(d);
+        if (lines.size() >= 3)
+            docs.push_back(std::move(lines));
+    }
+    std::string out;
+    int64_t made = 0;
+    if (docs.size() < 2)
+        return out;
+    // Several questions per document when there are few documents (different lines of it).
+    for (int64_t attempt = 0; attempt < 4 * count && made < count; ++attempt) {
+        const size_t di = static_cast<size_t>(attempt) % docs.size();
+        const std::vector<std::string>& lines = docs[di];
+        const size_t at = 1 + rng() % (lines.size() - 1); // the line to choose
+        std::string prompt;
+        for (size_t i = 0; i < at; ++i)
+            prompt += lines[i] + "\n";
+        std::vector<std::string> choices;
+        if (domain == "arithmetic") {
+            // "a op b = r": the prompt ends at "=", the choices are " r" and three near misses.
+            const std::string& line = lines[at];
+            const size_t eq = line.find(" = ");
+            if (eq == std::string::npos)
+                continue;
+            prompt += line.substr(0, eq + 2);
+            const int64_t r = std::stoll(line.substr(eq + 3));
+            choices.push_back(" " + std::to_string(r));
+            for (int64_t delta : {1, -1, 10, -10, 100, 2}) {
+                if (choices.size() == 4)
+                    break;
+                if (r + delta >= 0)
+                    choices.push_back(" " + std::to_string(r + delta));
+            }
+        } else {
+            choices.push_back(lines[at]);
+            for (size_t tries = 0; choices.size() < 4 && tries < 50; ++tries) {
+                const size_t oi = rng() % docs.size();
+                if (oi == di)
+                    continue;
+                const std::vector<std::string>& other = docs[oi];
+                const std::string& candidate = other[rng() % other.size()];
+                if (candidate.find_first_not_of(' ') != std::string::npos && candidate.size() <= kMaxChoiceChars &&
+                    std::find(choices.begin(), choices.end(), candidate) == choices.end())
+                    choices.push_back(candidate);
+            }
+            if (choices.size() < 4 || choices.front().find_first_not_of(' ') == std::string::npos ||
+                choices.front().size() > kMaxChoiceChars)
+                continue;
+        }
+        // The true choice at a seeded position.
+        const size_t answer = rng() % choices.size();
+        std::swap(choices[0], choices[answer]);
+        nlohmann::json q = {{"prompt", prompt}, {"choices", choices}, {"answer", answer}};
+        out += q.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        ++made;
+    }
+    return out;
+}
 
 std::string joinDocuments(const std::vector<std::string>& documents)
 {

@@ -31,6 +31,13 @@ std::vector<LmDomainText> loadLmDomains(const LmCorpusSizes& sizes, uint64_t see
 LmDomainText loadLmPretrainText(const std::vector<LmDomainText>& domains, const LmCorpusSizes& sizes,
                                 double domainShare, uint64_t seed);
 
+// Multiple-choice questions from held-out `documents` of `domain`, as JSONL ({"prompt", "choices",
+// "answer"} per line), at most `count`: the text of a document up to a line, and which of four lines
+// comes next (the true one, and lines of three other documents). Arithmetic asks for the
+// result of the next sum instead (the true one and three near misses). Deterministic for a seed.
+std::string makeChoiceQuestions(const std::string& domain, const std::vector<std::string>& documents, int64_t count,
+                                uint64_t seed);
+
 // Documents joined by blank lines: the form texts are tokenized and evaluated in.
 std::string joinDocuments(const std::vector<std::string>& documents);
 

@@ -2,7 +2,7 @@
 
 #include "common/error.h"
 #include "common/version.h"
-#include "eval/lm_eval.h"
+#include "eval/lm_evaluator.h"
 #include "io/atomic_output.h"
 #include "io/model_set.h"
 #include "io/tensor_map.h"
@@ -102,13 +102,14 @@ LmZooPreset lmZooPreset(const std::string& name)
     if (name == "lm-tiny") {
         p.config = llamaConfig(384, 64, 2, 4, 2, 176, 64);
         p.corpus = {60000, 4000};
+        p.choiceQuestions = 24;
         p.pretrain = {150, 16, 64, 4e-3, 0.1, 15};
         p.finetune = {60, 16, 64, 2e-3, 0.1, 6};
     } else if (name == "lm-demo") {
         p.config = llamaConfig(1024, 128, 4, 4, 2, 352, 128);
         p.corpus = {300000, 12000};
-        p.pretrain = {900, 16, 128, 3e-3, 0.1, 50};
-        p.finetune = {200, 16, 128, 1e-3, 0.1, 20};
+        p.pretrain = {700, 16, 128, 3e-3, 0.1, 50};
+        p.finetune = {150, 16, 128, 1e-3, 0.1, 15};
     } else {
         throw InputError("unknown language-model preset \"" + name + "\" (lm-tiny, lm-demo)");
     }
@@ -198,27 +199,41 @@ void LmZooBuildJob::run(Progress& progress, const CancelToken& cancel)
         finetuned[d.name] = std::move(weights);
     }
 
-    // 4. Held-out perplexity of every model on every domain (test split).
-    std::map<std::string, std::vector<int64_t>> testIds;
-    for (const LmDomainText& d : domains) {
-        const std::string val = joinDocuments(d.val), test = joinDocuments(d.test);
-        writeFileAtomically((partial / "data" / (d.name + ".val.txt")).string(), val);
-        writeFileAtomically((partial / "data" / (d.name + ".test.txt")).string(), test);
-        testIds[d.name] = tokenizer.encodeForModel(test);
+    // 4. Held-out texts and questions, the project's tasks, and every model on every domain (test split),
+    //    scored as `mergelab-cli eval` scores them.
+    ModelSet set;
+    set.name = "MergeLab language models (" + p.name + ")";
+    set.base = {"base", (partial / "base").string()};
+    for (size_t i = 0; i < domains.size(); ++i) {
+        const LmDomainText& d = domains[i];
+        for (const char* split : {"val", "test"}) {
+            const auto& documents = std::string(split) == "val" ? d.val : d.test;
+            const fs::path stem = partial / "data" / (d.name + "." + split);
+            writeFileAtomically(stem.string() + ".txt", joinDocuments(documents));
+            writeFileAtomically(stem.string() + ".choices.jsonl",
+                                makeChoiceQuestions(d.name, documents, p.choiceQuestions, m_seed + 200 + i));
+        }
+        set.models.push_back({d.name, (partial / d.name).string(), kColors[i % 6], d.name});
+        TaskEntry task;
+        task.name = d.name;
+        task.text = (partial / "data" / (d.name + ".{split}.txt")).string();
+        task.choices = (partial / "data" / (d.name + ".{split}.choices.jsonl")).string();
+        set.tasks.push_back(task);
     }
     std::vector<std::pair<std::string, const TensorMap*>> models = {{"base", &base}};
     for (const LmDomainText& d : domains)
         models.emplace_back(d.name, &finetuned.at(d.name));
-    at::NoGradGuard noGrad;
+    NullProgress quiet;
     for (size_t m = 0; m < models.size(); ++m) {
         report(90 + 10.0 * double(m) / double(models.size()), "evaluating " + models[m].first);
         const CausalLm model(config, *models[m].second, models[m].first);
         LmZooScores s;
         s.model = models[m].first;
-        for (const LmDomainText& d : domains)
-            s.perplexity[d.name] = std::exp(windowedNll(model, testIds.at(d.name), config.maxPositions).mean());
+        for (const LmTaskScore& t : evaluateLmTasks(model, tokenizer, set, "test", quiet, cancel).tasks) {
+            s.perplexity[t.name] = t.perplexity();
+            s.accuracy[t.name] = t.accuracy;
+        }
         m_report.scores.push_back(s);
-        throwIfCancelled(cancel);
     }
     m_report.preset = p.name;
     m_report.seed = m_seed;
@@ -234,7 +249,7 @@ void LmZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     for (const LmZooScores& s : m_report.scores) {
         table += "| " + s.model + " |";
         for (const LmDomainText& d : domains)
-            table += " " + fmt(s.perplexity.at(d.name), 2) + " |";
+            table += " " + fmt(s.perplexity.at(d.name), 2) + " (" + fmt(100 * s.accuracy.at(d.name), 0) + "%) |";
         table += "\n";
     }
     const std::map<std::string, std::string> meta = {{"mergelab_zoo_preset", p.name},
@@ -248,7 +263,10 @@ void LmZooBuildJob::run(Progress& progress, const CancelToken& cancel)
              " tokens, trained on this machine by `mergelab-cli zoo build --preset " + p.name + " --seed " +
              std::to_string(m_seed) + "` (MergeLab " + kMergeLabVersion + ").\n\n";
         c += "Held-out perplexity per domain (test split, windows of " + std::to_string(config.maxPositions) +
-             " tokens; lower is better):\n\n" + table;
+             " tokens; lower is better), and in brackets the accuracy on " + std::to_string(p.choiceQuestions) +
+             " four-way questions per domain (which line comes next, or which result of a sum is right; chance "
+             "25%):\n\n" +
+             table;
         return c;
     };
     writeModelFolder(partial / "base", config, base, tokenizerModel, meta,
@@ -262,11 +280,6 @@ void LmZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     }
     fs::remove(tokenizerPath);
 
-    ModelSet set;
-    set.name = "MergeLab language models (" + p.name + ")";
-    set.base = {"base", (partial / "base").string()};
-    for (size_t i = 0; i < domains.size(); ++i)
-        set.models.push_back({domains[i].name, (partial / domains[i].name).string(), kColors[i % 6], ""});
     set.save((partial / "lm.mergelab.json").string());
 
     m_report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -281,8 +294,11 @@ void LmZooBuildJob::run(Progress& progress, const CancelToken& cancel)
                      {"test_perplexity", json::object()}};
     for (const LmDomainText& d : domains)
         cardJson["domains"].push_back({{"name", d.name}, {"description", d.description}, {"source", d.source}});
-    for (const LmZooScores& s : m_report.scores)
+    cardJson["test_accuracy"] = json::object();
+    for (const LmZooScores& s : m_report.scores) {
         cardJson["test_perplexity"][s.model] = s.perplexity;
+        cardJson["test_accuracy"][s.model] = s.accuracy;
+    }
     writeFileAtomically((partial / "model_card.json").string(), cardJson.dump(2) + "\n");
     std::string md = "# MergeLab language-model set (" + p.name + ")\n\n";
     md += "Built in " + fmt(m_report.seconds, 0) + " s on this machine, seed " + std::to_string(m_seed) +
@@ -291,7 +307,9 @@ void LmZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     for (const LmDomainText& d : domains)
         md += "- **" + d.name + "**: " + d.description + " — " + d.source + ", " +
               std::to_string(m_report.domainTokens.at(d.name)) + " training tokens\n";
-    md += "\nHeld-out perplexity (test split; lower is better):\n\n" + table;
+    md += "\nHeld-out perplexity (test split; lower is better) and, in brackets, four-way multiple-choice accuracy "
+          "(chance 25%):\n\n" +
+          table;
     writeFileAtomically((partial / "MODEL_CARD.md").string(), md);
 
     throwIfCancelled(cancel);

@@ -19,6 +19,7 @@ struct LmZooPreset {
     CausalLmConfig config; // vocabSize is the tokenizer's size
     LmCorpusSizes corpus;
     double domainShareInPretraining = 0.05;
+    int64_t choiceQuestions = 100; // per domain and held-out split
     LmTrainSettings pretrain;
     LmTrainSettings finetune;
 };
@@ -28,10 +29,12 @@ bool isLmZooPreset(const std::string& name);
 // Throws InputError for other names.
 LmZooPreset lmZooPreset(const std::string& name);
 
-// Held-out perplexity of one model of the built set, per domain (test split).
+// One model of the built set on every domain's test split: held-out perplexity and multiple-choice
+// accuracy (eval/lm_evaluator.h, the same scoring as `mergelab-cli eval`).
 struct LmZooScores {
     std::string model; // "base" or the domain it was fine-tuned on
     std::map<std::string, double> perplexity;
+    std::map<std::string, double> accuracy;
 };
 
 struct LmZooReport {

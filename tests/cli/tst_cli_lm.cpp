@@ -95,6 +95,90 @@ private Q_SLOTS:
         QCOMPARE(plain.out.trimmed(), (ref["prompt"].toString() + ref["completion"].toString()).trimmed());
     }
 
+    void evalOnAnLmProjectEqualsReference()
+    {
+        // A project whose task is held-out text: eval reports its perplexity in the model's own
+        // context (max_position_embeddings), for the base, a model folder and a recipe merged in memory.
+        QTemporaryDir tmp;
+        const QJsonObject ref = expected();
+        modelFolder(tmp, "base");
+        modelFolder(tmp, "copy");
+        QVERIFY(QFile::copy(kLm + "cli_text.txt", tmp.path() + "/held.test.txt"));
+        QVERIFY(QFile::copy(kLm + "cli_choices.jsonl", tmp.path() + "/quiz.test.jsonl"));
+        const QString project = tmp.path() + "/lm.mergelab.json";
+        {
+            QFile f(project);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(
+                "{\"format\": \"mergelab-project\", \"version\": 1, \"name\": \"lm\", "
+                "\"base\": {\"name\": \"base\", \"path\": \"base\"}, "
+                "\"models\": [{\"name\": \"copy\", \"path\": \"copy\", \"color\": \"#ff0000\", \"task\": \"held\"}], "
+                "\"tasks\": [{\"name\": \"held\", \"text\": \"held.{split}.txt\"}, "
+                "{\"name\": \"quiz\", \"choices\": \"quiz.{split}.jsonl\"}]}");
+        }
+        {
+            QFile f(tmp.path() + "/avg.yaml");
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QString("merge_method: linear\nmodels:\n  - model: %1/base\n    parameters: {weight: 1.0}\n"
+                            "  - model: %1/copy\n    parameters: {weight: 1.0}\ndtype: float32\n")
+                        .arg(tmp.path())
+                        .toUtf8());
+        }
+        for (const QStringList& extra : {QStringList{}, QStringList{"--checkpoint", tmp.path() + "/copy"},
+                                         QStringList{"--recipe", tmp.path() + "/avg.yaml"}}) {
+            const CliRun r = runCli(QStringList{"eval", project, "--split", "test", "--json"} + extra);
+            QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+            const QJsonObject j = QJsonDocument::fromJson(r.out.toUtf8()).object();
+            QCOMPARE(j["context"].toInt(), ref["full_context"].toInt());
+            const QJsonArray tasks = j["tasks"].toArray();
+            QCOMPARE(tasks.size(), 2);
+            // Multiple choice: lm-eval's acc and acc_norm, as the reference scores the same questions.
+            QCOMPARE(tasks[1]["name"].toString(), QString("quiz"));
+            QCOMPARE(tasks[1]["questions"].toInt(), ref["choices_questions"].toInt());
+            QCOMPARE(tasks[1]["accuracy"].toDouble(), ref["choices_accuracy"].toDouble());
+            QCOMPARE(tasks[1]["accuracy_norm"].toDouble(), ref["choices_accuracy_norm"].toDouble());
+            QVERIFY(!tasks[1].toObject().contains("perplexity"));
+            QCOMPARE(j["accuracy"].toDouble(), ref["choices_accuracy"].toDouble());
+            QCOMPARE(tasks[0]["name"].toString(), QString("held"));
+            QCOMPARE(tasks[0]["tokens"].toInt(), ref["full_context_tokens"].toInt());
+            const double nll = tasks[0]["nll"].toDouble(), want = ref["full_context_nll"].toDouble();
+            QVERIFY2(std::abs(nll - want) < 1e-5, qPrintable(QString("%1 vs %2").arg(nll).arg(want)));
+            QVERIFY(std::abs(tasks[0]["perplexity"].toDouble() - std::exp(want)) < 1e-3);
+        }
+        // The val files are missing, then malformed: named.
+        QVERIFY(QFile::copy(kLm + "cli_text.txt", tmp.path() + "/held.val.txt"));
+        verifyOneLineError(runCli({"eval", project, "--split", "val", "-q"}),
+                           "quiz.val.jsonl: cannot open choices of task quiz");
+        {
+            QFile f(tmp.path() + "/quiz.val.jsonl");
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"prompt\": \"a\", \"choices\": [\" b\", \" c\"], \"answer\": 0}\n"
+                    "{\"prompt\": \"a\", \"choices\": [\" b\", \" c\"], \"answer\": 2}\n");
+        }
+        verifyOneLineError(runCli({"eval", project, "--split", "val", "-q"}),
+                           "quiz.val.jsonl: line 2: answer 2 is not a choice index");
+        {
+            QFile f(tmp.path() + "/quiz.val.jsonl");
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("{\"prompt\": \"a\", \"choices\": [\" b\"], \"answer\": 0}\n");
+        }
+        verifyOneLineError(runCli({"eval", project, "--split", "val", "-q"}), "quiz.val.jsonl: line 1: expected");
+        {
+            QFile f(tmp.path() + "/quiz.val.jsonl");
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            f.write("{\"prompt\": \"a\", \"choi");
+        }
+        verifyOneLineError(runCli({"eval", project, "--split", "val", "-q"}),
+                           "quiz.val.jsonl: line 1 is not valid JSON");
+        QVERIFY(QFile::copy(kLm + "cli_choices.jsonl", tmp.path() + "/quiz.val2.jsonl"));
+        QVERIFY(QFile::remove(tmp.path() + "/quiz.val.jsonl"));
+        QVERIFY(QFile::rename(tmp.path() + "/quiz.val2.jsonl", tmp.path() + "/quiz.val.jsonl"));
+        QCOMPARE(runCli({"eval", project, "--split", "val", "-q"}).exitCode, 0);
+        QVERIFY(QFile::remove(tmp.path() + "/held.val.txt"));
+        verifyOneLineError(runCli({"eval", project, "--split", "val", "-q"}),
+                           "held.val.txt: cannot open text of task held");
+    }
+
     void badInputGivesOneLineErrors()
     {
         QTemporaryDir tmp;

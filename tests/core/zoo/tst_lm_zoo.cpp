@@ -68,6 +68,12 @@ private Q_SLOTS:
             QVERIFY2(fs::exists(out / file), file);
         const ModelSet set = ModelSet::load((out / "lm.mergelab.json").string());
         QCOMPARE(set.models.size(), size_t(4));
+        // One language-model task per domain, each model linked to its own; the {split} texts exist.
+        QCOMPARE(set.tasks.size(), size_t(4));
+        for (size_t i = 0; i < set.tasks.size(); ++i) {
+            QCOMPARE(set.models[i].task, set.tasks[i].name);
+            QCOMPARE(set.tasks[i].textFor("test"), (out / "data" / (set.tasks[i].name + ".test.txt")).string());
+        }
         std::vector<std::string> folders = {"base"};
         for (const char* d : kDomains) {
             folders.push_back(d);
