@@ -36,6 +36,86 @@ double parseNumber(const std::string& text, const std::string& what)
     throw InputError("--param " + what + ": \"" + text + "\" is not a number");
 }
 
+// One evaluation per value of the swept parameter (the others fixed), with a progress bar.
+template <typename Result, typename Evaluate>
+std::vector<Result> evaluateEach(const SweepArgs& args, MergeTuner& tuner, const std::string& sweptName,
+                                 const std::vector<double>& values, const TensorParams& fixed, Evaluate evaluate)
+{
+    TerminalProgress progress(args.quiet || args.json);
+    std::vector<Result> results;
+    NullProgress inner;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        progress.update(double(i), double(values.size()), sweptName + " = " + std::to_string(values[i]));
+        TensorParams p = fixed;
+        p.global[sweptName] = values[i];
+        results.push_back(evaluate(tuner.recipe(args.method, p), inner));
+    }
+    progress.update(double(values.size()), double(values.size()), "done");
+    progress.finish();
+    return results;
+}
+
+// Language-model projects: perplexity (and choice accuracy) per task for each value; the best value
+// has the lowest mean NLL over the tasks with text (the highest mean accuracy when none has text).
+int runLmSweep(const SweepArgs& args, MergeTuner& tuner, const std::string& sweptName,
+               const std::vector<double>& values, const TensorParams& fixed)
+{
+    if (args.limit > 0)
+        throw InputError(args.project, {}, "--limit applies to image tasks, not to language-model tasks");
+    const std::vector<LmEvalResult> results =
+        evaluateEach<LmEvalResult>(args, tuner, sweptName, values, fixed, [&](const Recipe& recipe, Progress& inner) {
+            return tuner.evaluateLm(recipe, inner, interruptToken());
+        });
+    const bool byNll = !std::isnan(results.front().meanNll());
+    auto better = [&](const LmEvalResult& a, const LmEvalResult& b) {
+        return byNll ? a.meanNll() < b.meanNll() : a.meanAccuracy() > b.meanAccuracy();
+    };
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < results.size(); ++i)
+        if (better(results[i], results[best]))
+            best = i;
+    if (args.json) {
+        nlohmann::json j = {{"method", args.method},
+                            {"param", sweptName},
+                            {"fixed", fixed.global},
+                            {"split", args.split},
+                            {"values", nlohmann::json::array()}};
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            nlohmann::json r = nlohmann::json::parse(results[i].toJson());
+            r.erase("model");
+            r["value"] = values[i];
+            j["values"].push_back(r);
+        }
+        j["best"] = {{"value", values[best]}};
+        if (byNll)
+            j["best"]["perplexity"] = results[best].perplexity();
+        else
+            j["best"]["accuracy"] = results[best].meanAccuracy();
+        std::cout << j.dump(2) << std::endl;
+        return kExitOk;
+    }
+    std::printf("%s, %s split: perplexity per task for each %s (lower is better)\n%8s", args.method.c_str(),
+                args.split.c_str(), sweptName.c_str(), sweptName.c_str());
+    for (const LmTaskScore& t : results.front().tasks)
+        std::printf(" %11.11s", t.name.c_str());
+    std::printf(" %11s\n", byNll ? "geo. mean" : "mean acc");
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        std::printf("%8.3g", values[i]);
+        for (const LmTaskScore& t : results[i].tasks) {
+            if (t.hasText())
+                std::printf(" %11.3f", t.perplexity());
+            else
+                std::printf(" %10.1f%%", 100 * t.accuracy);
+        }
+        if (byNll)
+            std::printf(" %11.3f%s\n", results[i].perplexity(), i == best ? "  <- best" : "");
+        else
+            std::printf(" %10.1f%%%s\n", 100 * results[i].meanAccuracy(), i == best ? "  <- best" : "");
+    }
+    std::printf("best %s = %g\n", sweptName.c_str(), values[best]);
+    return kExitOk;
+}
+
 int runSweep(const SweepArgs& args)
 {
     const MergeMethod* method = findMethod(args.method);
@@ -76,17 +156,12 @@ int runSweep(const SweepArgs& args)
 
     const ModelSet set = ModelSet::load(args.project);
     MergeTuner tuner(set, args.limit, args.split);
-    TerminalProgress progress(args.quiet || args.json);
-    std::vector<EvalResult> results;
-    NullProgress inner;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        progress.update(double(i), double(values.size()), sweptName + " = " + std::to_string(values[i]));
-        TensorParams p = fixed;
-        p.global[sweptName] = values[i];
-        results.push_back(tuner.evaluate(tuner.recipe(args.method, p), inner, interruptToken()));
-    }
-    progress.update(double(values.size()), double(values.size()), "done");
-    progress.finish();
+    if (tuner.isLanguageModel())
+        return runLmSweep(args, tuner, sweptName, values, fixed);
+    const std::vector<EvalResult> results =
+        evaluateEach<EvalResult>(args, tuner, sweptName, values, fixed, [&](const Recipe& recipe, Progress& inner) {
+            return tuner.evaluate(recipe, inner, interruptToken());
+        });
     std::size_t best = 0;
     for (std::size_t i = 1; i < results.size(); ++i)
         if (results[i].average() > results[best].average())
@@ -126,7 +201,8 @@ int runSweep(const SweepArgs& args)
 
 const bool registered = registerVerb("sweep", [](CLI::App& app) {
     auto args = std::make_shared<SweepArgs>();
-    auto* sub = app.add_subcommand("sweep", "Accuracy per task for each value of one merge parameter");
+    auto* sub = app.add_subcommand("sweep", "Accuracy (image tasks) or perplexity (language-model tasks) per task for "
+                                            "each value of one merge parameter");
     sub->add_option("project", args->project, "Project file (*.mergelab.json)")->required();
     sub->add_option("--method", args->method, "Merge method (task_arithmetic, ties, dare_ties, ...)")->required();
     sub->add_option("--param", args->params, "name=value, or name=start:stop:step for the swept one (repeatable)")

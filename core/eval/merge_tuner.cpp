@@ -3,9 +3,13 @@
 #include "eval/merge_tuner.h"
 
 #include "common/error.h"
+#include "eval/lm_evaluator.h"
+#include "io/checkpoint.h"
 #include "io/memory_checkpoint.h"
 #include "merge/method_task_arithmetic.h"
 #include "merge/task_arithmetic.h"
+#include "models/causal_lm.h"
+#include "text/tokenizer.h"
 
 #include <ATen/ATen.h>
 #include <c10/core/GradMode.h>
@@ -16,9 +20,24 @@
 
 namespace mergelab {
 
+struct MergeTuner::LmInputs {
+    ModelSet set;
+    std::string split;
+    CausalLmConfig config;
+    std::unique_ptr<Tokenizer> tokenizer;
+};
+
 MergeTuner::MergeTuner(const ModelSet& set, int64_t samplesPerTask, const std::string& split)
 {
-    m_evaluator = std::make_unique<Evaluator>(set, split, samplesPerTask);
+    if (hasLmTasks(set) && set.architecture.type.empty()) {
+        m_lm = std::make_unique<LmInputs>();
+        m_lm->set = set;
+        m_lm->split = split;
+        m_lm->config = CausalLmConfig::load(Checkpoint::open(set.base.path)->folder() + "/config.json");
+        m_lm->tokenizer = Tokenizer::open(set.base.path);
+    } else {
+        m_evaluator = std::make_unique<Evaluator>(set, split, samplesPerTask);
+    }
     m_base = readCheckpointTensors(set.base.path);
     m_basePath = set.base.path;
     m_sources.base = std::make_shared<MemoryCheckpoint>(set.base.path, m_base);
@@ -164,6 +183,7 @@ EvalResult MergeTuner::evaluate(const Recipe& recipe, Progress& progress, const 
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     const std::map<std::string, at::Tensor> merged = merge(recipe, cancel);
+    (void)evaluator(); // the one-line error for language-model projects
     return m_evaluator->evaluateTensors(merged, recipe.method, progress, cancel);
 }
 
@@ -171,7 +191,27 @@ EvalResult MergeTuner::evaluateTensors(const std::map<std::string, at::Tensor>& 
                                        Progress& progress, const CancelToken& cancel)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
+    (void)evaluator();
     return m_evaluator->evaluateTensors(tensors, label, progress, cancel);
+}
+
+const Evaluator& MergeTuner::evaluator() const
+{
+    if (!m_evaluator)
+        throw InputError(m_basePath, {}, "a language-model project: its tasks are scored by perplexity, not images");
+    return *m_evaluator;
+}
+
+LmEvalResult MergeTuner::evaluateLm(const Recipe& recipe, Progress& progress, const CancelToken& cancel)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (!m_lm)
+        throw InputError(m_basePath, {}, "not a language-model project (no task has text or choices)");
+    const std::map<std::string, at::Tensor> merged = merge(recipe, cancel);
+    const CausalLm model(m_lm->config, merged, recipe.method);
+    LmEvalResult result = evaluateLmTasks(model, *m_lm->tokenizer, m_lm->set, m_lm->split, progress, cancel);
+    result.model = recipe.method;
+    return result;
 }
 
 TuneJob::TuneJob(std::shared_ptr<MergeTuner> tuner, Recipe recipe)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "eval/evaluator.h"
+#include "eval/lm_evaluator.h"
 #include "merge/merge_engine.h"
 
 #include <map>
@@ -42,8 +43,15 @@ public:
     const std::vector<std::string>& modelNames() const { return m_modelNames; }
     const std::map<std::string, at::Tensor>& base() const { return m_base; }
     const std::vector<std::map<std::string, at::Tensor>>& models() const { return m_models; }
-    // Evaluation samples per task and split the tuner was built with.
-    const Evaluator& evaluator() const { return *m_evaluator; }
+    // Evaluation samples per task and split the tuner was built with. InputError when the project
+    // has no image architecture (a language-model project: see evaluateLm).
+    const Evaluator& evaluator() const;
+
+    // Language-model projects (tasks with held-out text or choices, eval/lm_evaluator.h): whether this
+    // is one, and merge() then every LM task on the tuner's split, the model built from the base
+    // folder's config.json and tokenizer.
+    bool isLanguageModel() const { return m_lm != nullptr; }
+    LmEvalResult evaluateLm(const Recipe& recipe, Progress& progress, const CancelToken& cancel);
 
 private:
     // A tensor's merged delta before lambda and the parameters (except lambda) it was made with.
@@ -57,7 +65,9 @@ private:
     std::mutex m_cacheMutex;                                      // the caches below
     std::vector<std::map<std::string, at::Tensor>> m_taskVectors; // θi - θ0, made on first use
     std::map<std::string, KeptDelta> m_kept;                      // per tensor name
-    std::unique_ptr<Evaluator> m_evaluator;
+    std::unique_ptr<Evaluator> m_evaluator;                       // image projects
+    struct LmInputs;
+    std::unique_ptr<LmInputs> m_lm; // language-model projects
     std::map<std::string, at::Tensor> m_base;
     std::vector<std::map<std::string, at::Tensor>> m_models;
     std::vector<std::string> m_modelNames;

@@ -32,13 +32,7 @@ std::vector<std::string> fortuneEntries(const fs::path& path)
     const std::string text = readSource(path, "fortunes");
     std::vector<std::string> out;
     std::string entry;
-    size_t pos = 0;
-    while (pos < text.size()) {
-        size_t end = text.find('\n', pos);
-        if (end == std::string::npos)
-            end = text.size();
-        const std::string line = text.substr(pos, end - pos);
-        pos = end + 1;
+    for (const std::string& line : splitLines(text)) {
         if (line == "%") {
             if (!entry.empty())
                 out.push_back(entry);
@@ -80,13 +74,7 @@ std::vector<std::string> pythonSources(std::string* sourceName)
         const std::string text = readTextFile(f.string(), "text");
         std::string chunk;
         int lines = 0;
-        size_t pos = 0;
-        while (pos < text.size()) {
-            size_t end = text.find('\n', pos);
-            if (end == std::string::npos)
-                end = text.size();
-            const std::string line = text.substr(pos, end - pos);
-            pos = end + 1;
+        for (const std::string& line : splitLines(text)) {
             if (line.find_first_not_of(" \t") == std::string::npos && lines >= 40) {
                 out.push_back(chunk);
                 chunk.clear();
@@ -102,7 +90,8 @@ std::vector<std::string> pythonSources(std::string* sourceName)
     return out;
 }
 
-// Worked sums, differences and products, ten to a document ("37 + 485 = 522").
+// Worked sums and differences of numbers below 50 and products of numbers below 13, ten to a
+// document ("37 + 45 = 82"): facts a small model can learn from a few hundred thousand tokens.
 std::vector<std::string> arithmetic(int64_t documents, uint64_t seed)
 {
     std::mt19937_64 rng(seed);
@@ -112,7 +101,7 @@ std::vector<std::string> arithmetic(int64_t documents, uint64_t seed)
         std::string doc;
         for (int i = 0; i < 10; ++i) {
             const int op = static_cast<int>(below(3));
-            int64_t a = below(op == 2 ? 100 : 1000), b = below(op == 2 ? 100 : 1000);
+            int64_t a = below(op == 2 ? 13 : 50), b = below(op == 2 ? 13 : 50);
             if (op == 1 && b > a)
                 std::swap(a, b);
             const int64_t r = op == 0 ? a + b : op == 1 ? a - b : a * b;
@@ -155,17 +144,10 @@ namespace {
 // Longer lines are not asked about (a choice must fit the small models' contexts).
 constexpr size_t kMaxChoiceChars = 80;
 
+// A document's lines without trailing blank ones.
 std::vector<std::string> linesOf(const std::string& document)
 {
-    std::vector<std::string> out;
-    size_t pos = 0;
-    while (pos < document.size()) {
-        size_t end = document.find('\n', pos);
-        if (end == std::string::npos)
-            end = document.size();
-        out.push_back(document.substr(pos, end - pos));
-        pos = end + 1;
-    }
+    std::vector<std::string> out = splitLines(document);
     while (!out.empty() && out.back().find_first_not_of(' ') == std::string::npos)
         out.pop_back();
     return out;
@@ -237,6 +219,20 @@ std::string makeChoiceQuestions(const std::string& domain, const std::vector<std
     return out;
 }
 
+std::vector<std::string> splitLines(const std::string& text)
+{
+    std::vector<std::string> out;
+    size_t pos = 0;
+    while (pos < text.size()) {
+        size_t end = text.find('\n', pos);
+        if (end == std::string::npos)
+            end = text.size();
+        out.push_back(text.substr(pos, end - pos));
+        pos = end + 1;
+    }
+    return out;
+}
+
 std::string joinDocuments(const std::vector<std::string>& documents)
 {
     std::string out;
@@ -261,7 +257,7 @@ std::vector<LmDomainText> loadLmDomains(const LmCorpusSizes& sizes, uint64_t see
     const int64_t sums = 2 * (sizes.trainChars + 2 * sizes.heldOutChars) / 150 + 10;
     split(arithmetic(sums, seed + 2), sizes, seed + 3, out[1]);
     out[1].name = "arithmetic";
-    out[1].description = "worked sums, differences and products of small numbers";
+    out[1].description = "sums and differences of numbers below 50, products of numbers below 13";
     out[1].source = "generated";
 
     split(fortuneEntries(fs::path(kFortunes) / "songs-poems"), sizes, seed + 4, out[2]);

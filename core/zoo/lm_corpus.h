@@ -1,6 +1,6 @@
 // Text for the language-model demo sets, from files Debian packages ship: the fortunes package's
 // collections (verse, definitions and, for pretraining, the rest), the Python standard library's
-// sources (code), and generated arithmetic. Deterministic for a seed.
+// sources (code), and generated arithmetic facts. Deterministic for a seed.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +37,9 @@ LmDomainText loadLmPretrainText(const std::vector<LmDomainText>& domains, const 
 // result of the next sum instead (the true one and three near misses). Deterministic for a seed.
 std::string makeChoiceQuestions(const std::string& domain, const std::vector<std::string>& documents, int64_t count,
                                 uint64_t seed);
+
+// The lines of `text` (without their '\n'; a last line without one counts).
+std::vector<std::string> splitLines(const std::string& text);
 
 // Documents joined by blank lines: the form texts are tokenized and evaluated in.
 std::string joinDocuments(const std::vector<std::string>& documents);

@@ -46,9 +46,7 @@ void trainCausalLm(const CausalLmConfig& config, TensorMap& weights, const std::
     double smoothed = 0;
     for (int64_t step = 0; step < settings.steps; ++step) {
         throwIfCancelled(cancel);
-        const double lr = scheduledLearningRate(settings.learningRate, step, settings.steps, settings.warmupSteps);
-        for (auto& group : optimizer.param_groups())
-            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+        applyScheduledLearningRate(optimizer, settings.learningRate, step, settings.steps, settings.warmupSteps);
         std::vector<at::Tensor> rows;
         for (int64_t b = 0; b < settings.batchSize; ++b)
             rows.push_back(stream.narrow(0, pick(rng), window));

@@ -108,8 +108,9 @@ LmZooPreset lmZooPreset(const std::string& name)
     } else if (name == "lm-demo") {
         p.config = llamaConfig(1024, 128, 4, 4, 2, 352, 128);
         p.corpus = {300000, 12000};
-        p.pretrain = {700, 16, 128, 3e-3, 0.1, 50};
-        p.finetune = {150, 16, 128, 1e-3, 0.1, 15};
+        p.pretrain = {600, 16, 128, 3e-3, 0.1, 50};
+        p.finetune = {120, 16, 128, 1e-3, 0.1, 12};
+        p.choiceQuestions = 60;
     } else {
         throw InputError("unknown language-model preset \"" + name + "\" (lm-tiny, lm-demo)");
     }
@@ -141,17 +142,10 @@ void LmZooBuildJob::run(Progress& progress, const CancelToken& cancel)
     report(2, "training the tokenizer");
     std::vector<std::string> lines;
     auto addLines = [&](const std::vector<std::string>& documents) {
-        for (const std::string& d : documents) {
-            size_t pos = 0;
-            while (pos < d.size()) {
-                size_t end = d.find('\n', pos);
-                if (end == std::string::npos)
-                    end = d.size();
-                if (end > pos)
-                    lines.push_back(d.substr(pos, end - pos));
-                pos = end + 1;
-            }
-        }
+        for (const std::string& d : documents)
+            for (std::string& line : splitLines(d))
+                if (!line.empty())
+                    lines.push_back(std::move(line));
     };
     addLines(general.train);
     for (const LmDomainText& d : domains)

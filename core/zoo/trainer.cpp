@@ -18,6 +18,14 @@ double scheduledLearningRate(double peak, int64_t step, int64_t steps, int64_t w
     return peak * (0.05 + 0.95 * 0.5 * (1 + std::cos(3.14159265358979 * t)));
 }
 
+void applyScheduledLearningRate(torch::optim::AdamW& optimizer, double peak, int64_t step, int64_t steps,
+                                int64_t warmupSteps)
+{
+    const double lr = scheduledLearningRate(peak, step, steps, warmupSteps);
+    for (auto& group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+}
+
 at::Tensor cosineLogits(const at::Tensor& embeddings, const at::Tensor& weight)
 {
     return at::matmul(embeddings / embeddings.norm(2, -1, true).clamp_min(1e-12), weight.t());
@@ -41,9 +49,7 @@ void trainClassifier(ClipVisionModel& model, at::Tensor& head, bool headTrainabl
     double runningLoss = 0;
     for (int64_t step = 0; step < settings.steps; ++step) {
         throwIfCancelled(cancel);
-        const double lr = scheduledLearningRate(settings.learningRate, step, settings.steps, settings.warmupSteps);
-        for (auto& group : optimizer.param_groups())
-            static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+        applyScheduledLearningRate(optimizer, settings.learningRate, step, settings.steps, settings.warmupSteps);
         std::vector<int64_t> idx(static_cast<std::size_t>(settings.batchSize));
         for (auto& i : idx)
             i = pick(rng);

@@ -5,6 +5,10 @@
 #include <cstdint>
 #include <functional>
 
+namespace torch::optim {
+class AdamW;
+}
+
 namespace mergelab {
 
 class Progress;
@@ -29,6 +33,9 @@ struct TrainSettings {
 // The learning rate of every zoo training run at `step`: linear warm-up over warmupSteps, then cosine
 // decay to 5% of `peak` at `steps`.
 double scheduledLearningRate(double peak, int64_t step, int64_t steps, int64_t warmupSteps);
+// Sets every parameter group of `optimizer` to scheduledLearningRate(...).
+void applyScheduledLearningRate(torch::optim::AdamW& optimizer, double peak, int64_t step, int64_t steps,
+                                int64_t warmupSteps);
 
 // logits = normalize(embeddings) @ weight^T (CLIP-style; weight rows carry the scale).
 at::Tensor cosineLogits(const at::Tensor& embeddings, const at::Tensor& weight);

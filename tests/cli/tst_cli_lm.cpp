@@ -179,6 +179,52 @@ private Q_SLOTS:
                            "held.val.txt: cannot open text of task held");
     }
 
+    void sweepOnAnLmProject()
+    {
+        // base + one fine-tune whose weights differ (every tensor x 1.05 + 0.01): task arithmetic at
+        // λ = 0 is the base (the reference's NLL), at λ = 1 the fine-tune (as eval reads it from disk).
+        QTemporaryDir tmp;
+        const QJsonObject ref = expected();
+        modelFolder(tmp, "base");
+        const QString tuned = modelFolder(tmp, "tuned");
+        {
+            auto checkpoint = mergelab::Checkpoint::open((kLm + "llama_gqa").toStdString());
+            std::map<std::string, at::Tensor> weights;
+            for (const auto& info : checkpoint->tensors())
+                weights[info.name] = mergelab::toTorch(checkpoint->read(info.name)) * 1.05 + 0.01;
+            QFile::remove(tuned + "/pytorch_model.bin");
+            testsupport::writeTensors((tuned + "/model.safetensors").toStdString(), weights);
+        }
+        QVERIFY(QFile::copy(kLm + "cli_text.txt", tmp.path() + "/held.val.txt"));
+        const QString project = tmp.path() + "/lm.mergelab.json";
+        {
+            QFile f(project);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"format\": \"mergelab-project\", \"version\": 1, \"name\": \"lm\", "
+                    "\"base\": {\"name\": \"base\", \"path\": \"base\"}, "
+                    "\"models\": [{\"name\": \"tuned\", \"path\": \"tuned\", \"color\": \"#ff0000\"}], "
+                    "\"tasks\": [{\"name\": \"held\", \"text\": \"held.{split}.txt\"}]}");
+        }
+        const CliRun r =
+            runCli({"sweep", project, "--method", "task_arithmetic", "--param", "lambda=0:1:0.5", "--json", "-q"});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        const QJsonArray values = QJsonDocument::fromJson(r.out.toUtf8()).object()["values"].toArray();
+        QCOMPARE(values.size(), 3);
+        const double atZero = values[0]["tasks"][0]["nll"].toDouble();
+        QVERIFY2(std::abs(atZero - ref["full_context_nll"].toDouble()) < 1e-5, qPrintable(QString::number(atZero)));
+        const CliRun own = runCli({"eval", project, "--checkpoint", tuned, "--split", "val", "--json", "-q"});
+        QVERIFY2(own.exitCode == 0, qPrintable(own.err));
+        const double tunedNll = QJsonDocument::fromJson(own.out.toUtf8()).object()["tasks"][0]["nll"].toDouble();
+        const double atOne = values[2]["tasks"][0]["nll"].toDouble();
+        QVERIFY2(std::abs(atOne - tunedNll) < 1e-4, qPrintable(QString("%1 vs %2").arg(atOne).arg(tunedNll)));
+        QVERIFY(std::abs(atOne - atZero) > 0.01);
+        // The plain table names the best value.
+        const CliRun plain =
+            runCli({"sweep", project, "--method", "task_arithmetic", "--param", "lambda=0:1:0.5", "-q"});
+        QCOMPARE(plain.exitCode, 0);
+        QVERIFY2(plain.out.contains("<- best") && plain.out.contains("best lambda = "), qPrintable(plain.out));
+    }
+
     void badInputGivesOneLineErrors()
     {
         QTemporaryDir tmp;

@@ -4,6 +4,7 @@
 #include <sentencepiece_processor.h>
 #include <sentencepiece_trainer.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -38,6 +39,21 @@ void setError(char* error, size_t errorSize, const std::string& message)
     const size_t n = std::min(errorSize - 1, message.size());
     std::memcpy(error, message.data(), n);
     error[n] = '\0';
+}
+
+// Copies n items into a malloc'ed buffer for the caller (released with mlsp_free). 0 on success.
+template <typename T>
+int copyOut(const T* data, size_t n, T** out, size_t* count, char* error, size_t errorSize)
+{
+    *out = static_cast<T*>(std::malloc(std::max<size_t>(1, n) * sizeof(T)));
+    if (!*out) {
+        setError(error, errorSize, "out of memory");
+        return 1;
+    }
+    if (n > 0)
+        std::memcpy(*out, data, n * sizeof(T));
+    *count = n;
+    return 0;
 }
 
 class Sentences : public sentencepiece::SentenceIterator {
@@ -112,14 +128,7 @@ MLSP_EXPORT int mlsp_encode(const MlspProcessor* p, const char* text, size_t siz
             setError(error, errorSize, status.message());
             return 1;
         }
-        *count = out.size();
-        *ids = static_cast<int*>(std::malloc(std::max<size_t>(1, out.size()) * sizeof(int)));
-        if (!*ids) {
-            setError(error, errorSize, "out of memory");
-            return 1;
-        }
-        std::memcpy(*ids, out.data(), out.size() * sizeof(int));
-        return 0;
+        return copyOut(out.data(), out.size(), ids, count, error, errorSize);
     } catch (const std::exception& e) {
         setError(error, errorSize, e.what());
         return 1;
@@ -136,14 +145,7 @@ MLSP_EXPORT int mlsp_decode(const MlspProcessor* p, const int* ids, size_t count
             setError(error, errorSize, status.message());
             return 1;
         }
-        *size = out.size();
-        *text = static_cast<char*>(std::malloc(std::max<size_t>(1, out.size())));
-        if (!*text) {
-            setError(error, errorSize, "out of memory");
-            return 1;
-        }
-        std::memcpy(*text, out.data(), out.size());
-        return 0;
+        return copyOut(out.data(), out.size(), text, size, error, errorSize);
     } catch (const std::exception& e) {
         setError(error, errorSize, e.what());
         return 1;
@@ -165,14 +167,7 @@ MLSP_EXPORT int mlsp_train(const char* const* keys, const char* const* values, s
             setError(error, errorSize, status.message());
             return 1;
         }
-        *modelSize = out.size();
-        *model = static_cast<char*>(std::malloc(std::max<size_t>(1, out.size())));
-        if (!*model) {
-            setError(error, errorSize, "out of memory");
-            return 1;
-        }
-        std::memcpy(*model, out.data(), out.size());
-        return 0;
+        return copyOut(out.data(), out.size(), model, modelSize, error, errorSize);
     } catch (const std::exception& e) {
         setError(error, errorSize, e.what());
         return 1;
