@@ -40,7 +40,7 @@ for row in "${rows[@]}"; do
     lamArgs=()
     [ "$lam" != none ] && lamArgs=(--lambda "$lam")
     # shellcheck disable=SC2086
-    "$cli" merge --method "$method" --base "$set_dir/base" "${models[@]}" $fixed "${lamArgs[@]}" -o "$out" -q --force
+    "$cli" merge --method "$method" --base "$set_dir/base" "${models[@]}" $fixed "${lamArgs[@]}" -o "$out" -q --force > /dev/null
     "$cli" eval "$project" --checkpoint "$out" --split val --json -q > "$tmp/val.json"
     score=$(nll "$tmp/val.json")
     if [ -z "$bestScore" ] || awk -v a="$score" -v b="$bestScore" 'BEGIN { exit !(a < b) }'; then
