@@ -74,8 +74,7 @@ int runLmEval(const EvalArgs& args, const ModelSet& set)
     if (!args.recipe.empty()) {
         const Recipe recipe = loadRecipe(args.recipe);
         const auto merged = mergeInMemory(recipe, {}, &progress, &interruptToken());
-        const std::string config = Checkpoint::open(set.base.path)->folder() + "/config.json";
-        model = std::make_unique<CausalLm>(CausalLmConfig::load(config), merged, args.recipe);
+        model = std::make_unique<CausalLm>(loadModelConfig(set.base.path), merged, args.recipe);
         name = args.recipe;
     } else {
         model = CausalLm::open(name);

@@ -75,9 +75,7 @@ int runGenerate(const GenerateArgs& args)
 {
     const std::unique_ptr<CausalLm> model = CausalLm::open(args.model);
     const std::unique_ptr<Tokenizer> tokenizer = Tokenizer::open(args.model);
-    std::vector<int64_t> prompt = tokenizer->encode(args.prompt);
-    if (tokenizer->addsBos())
-        prompt.insert(prompt.begin(), tokenizer->bosId());
+    const std::vector<int64_t> prompt = tokenizer->encodePrompt(args.prompt);
     if (prompt.empty())
         throw InputError("the prompt is empty");
     GenerateOptions options;

@@ -131,15 +131,6 @@ std::vector<Question> readChoices(const std::string& path, const std::string& ta
     return out;
 }
 
-// The ids without a trailing EOS (a choice continues the text; it does not end it).
-std::vector<int64_t> idsOf(const Tokenizer& tokenizer, const std::string& text)
-{
-    std::vector<int64_t> ids = tokenizer.encodeForModel(text);
-    if (tokenizer.addsEos() && !ids.empty())
-        ids.pop_back();
-    return ids;
-}
-
 } // namespace
 
 LmEvalResult evaluateLmTasks(const CausalLm& model, const Tokenizer& tokenizer, const ModelSet& set,
@@ -164,11 +155,11 @@ LmEvalResult evaluateLmTasks(const CausalLm& model, const Tokenizer& tokenizer, 
             for (size_t q = 0; q < questions.size(); ++q) {
                 throwIfCancelled(cancel);
                 const Question& question = questions[q];
-                const std::vector<int64_t> context = idsOf(tokenizer, question.prompt);
+                const std::vector<int64_t> context = tokenizer.encodePrompt(question.prompt);
                 double best = -INFINITY, bestNorm = -INFINITY;
                 int64_t pick = -1, pickNorm = -1;
                 for (size_t c = 0; c < question.choices.size(); ++c) {
-                    const std::vector<int64_t> whole = idsOf(tokenizer, question.prompt + question.choices[c]);
+                    const std::vector<int64_t> whole = tokenizer.encodePrompt(question.prompt + question.choices[c]);
                     const size_t shared = std::min(context.size(), whole.size() - 1);
                     const std::vector<int64_t> prefix(whole.begin(),
                                                       whole.begin() + static_cast<std::ptrdiff_t>(shared));

@@ -4,7 +4,6 @@
 
 #include "common/error.h"
 #include "eval/lm_evaluator.h"
-#include "io/checkpoint.h"
 #include "io/memory_checkpoint.h"
 #include "merge/method_task_arithmetic.h"
 #include "merge/task_arithmetic.h"
@@ -33,7 +32,7 @@ MergeTuner::MergeTuner(const ModelSet& set, int64_t samplesPerTask, const std::s
         m_lm = std::make_unique<LmInputs>();
         m_lm->set = set;
         m_lm->split = split;
-        m_lm->config = CausalLmConfig::load(Checkpoint::open(set.base.path)->folder() + "/config.json");
+        m_lm->config = loadModelConfig(set.base.path);
         m_lm->tokenizer = Tokenizer::open(set.base.path);
     } else {
         m_evaluator = std::make_unique<Evaluator>(set, split, samplesPerTask);

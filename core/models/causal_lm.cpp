@@ -6,6 +6,7 @@
 
 #include <ATen/ATen.h>
 
+#include <filesystem>
 #include <limits>
 
 namespace mergelab {
@@ -56,11 +57,19 @@ at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
 
 } // namespace
 
+CausalLmConfig loadModelConfig(const std::string& path)
+{
+    std::error_code ec;
+    const std::filesystem::path folder = std::filesystem::is_directory(path, ec)
+                                             ? std::filesystem::path(path)
+                                             : std::filesystem::path(path).parent_path();
+    return CausalLmConfig::load((folder / "config.json").string());
+}
+
 std::unique_ptr<CausalLm> CausalLm::open(const std::string& path)
 {
     std::unique_ptr<Checkpoint> checkpoint = Checkpoint::open(path);
-    const std::string configPath = checkpoint->folder() + "/config.json";
-    CausalLmConfig config = CausalLmConfig::load(configPath);
+    CausalLmConfig config = loadModelConfig(path);
     // Only the tensors the architecture uses are mapped (older checkpoints also carry rotary buffers).
     TensorMap weights;
     for (const auto& expected : config.expectedTensors())

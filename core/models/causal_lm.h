@@ -23,6 +23,9 @@ struct KvCache {
     int64_t length = 0; // positions held
 };
 
+// The config.json of a model: in `path` when it is a folder, beside it when it is a weights file.
+CausalLmConfig loadModelConfig(const std::string& path);
+
 class CausalLm {
 public:
     // Opens a Hugging Face model folder (config.json + weights in any format Checkpoint reads; a

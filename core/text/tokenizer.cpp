@@ -48,6 +48,14 @@ std::unique_ptr<Tokenizer> Tokenizer::open(const std::string& path)
     return tokenizer;
 }
 
+std::vector<int64_t> Tokenizer::encodePrompt(const std::string& text) const
+{
+    std::vector<int64_t> ids = encodeForModel(text);
+    if (m_addEos && !ids.empty())
+        ids.pop_back();
+    return ids;
+}
+
 std::vector<int64_t> Tokenizer::encodeForModel(const std::string& text) const
 {
     std::vector<int64_t> ids;

@@ -25,6 +25,9 @@ public:
 
     // What the model sees for a whole text: BOS first when the folder says so, EOS last likewise.
     std::vector<int64_t> encodeForModel(const std::string& text) const;
+    // A text the model continues (a prompt, a choice's context): BOS first when the folder says so,
+    // never EOS.
+    std::vector<int64_t> encodePrompt(const std::string& text) const;
 
     int64_t bosId() const { return m_bosId; }
     int64_t eosId() const { return m_eosId; }
