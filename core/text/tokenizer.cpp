@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "io/json_file.h"
+#include "text/bpe_tokenizer.h"
 #include "text/sentencepiece_tokenizer.h"
 
 #include <nlohmann/json.hpp>
@@ -19,18 +20,24 @@ std::unique_ptr<Tokenizer> Tokenizer::open(const std::string& path)
     const fs::path spModel = folder / "tokenizer.model";
     const fs::path hfJson = folder / "tokenizer.json";
     std::unique_ptr<Tokenizer> tokenizer;
+    BpeTokenizer* bpe = nullptr;
     if (fs::exists(spModel, ec)) {
         tokenizer = std::make_unique<SentencePieceTokenizer>(spModel.string());
     } else if (fs::exists(hfJson, ec)) {
-        throw InputError(hfJson.string(), {}, "byte-level BPE tokenizers (tokenizer.json) are not supported yet");
+        auto owned = std::make_unique<BpeTokenizer>(hfJson.string());
+        bpe = owned.get();
+        tokenizer = std::move(owned);
     } else {
-        throw IoError(folder.string(), {}, "no tokenizer in the folder (tokenizer.model)");
+        throw IoError(folder.string(), {}, "no tokenizer in the folder (tokenizer.model or tokenizer.json)");
     }
     const std::string configPath = (folder / "tokenizer_config.json").string();
     nlohmann::json config = readJsonFileIfPresent(configPath, "tokenizer config");
     if (!config.is_null()) {
         if (!config.is_object())
             throw FormatError(configPath, {}, "expected a JSON object");
+        // bos_token / eos_token name the ids of a tokenizer.json (a SentencePiece model knows its own).
+        if (bpe)
+            bpe->useTokenizerConfig(config, configPath);
         auto flag = [&](const char* key, bool& out) {
             if (!config.contains(key) || config[key].is_null())
                 return;

@@ -14,8 +14,10 @@ public:
     virtual ~Tokenizer() = default;
 
     // The tokenizer of a Hugging Face model folder (or of the folder holding a weights file):
-    // tokenizer.model (SentencePiece) with tokenizer_config.json's add_bos_token / add_eos_token
-    // (true / false when absent, as transformers' LlamaTokenizer). One-line errors naming the file.
+    // tokenizer.model (SentencePiece; BOS / EOS true / false as transformers' LlamaTokenizer) or else
+    // tokenizer.json (byte-level BPE; BOS / EOS as its post-processor template adds them, ids named by
+    // tokenizer_config.json's bos_token / eos_token). tokenizer_config.json's add_bos_token /
+    // add_eos_token override either when present. One-line errors naming the file.
     static std::unique_ptr<Tokenizer> open(const std::string& path);
 
     // Ids of `text` alone (no BOS/EOS).
