@@ -3,6 +3,8 @@
 #include "cli/terminal.h"
 
 #include "common/error.h"
+#include "eval/lm_evaluator.h"
+#include "io/model_set.h"
 #include "moe/btx_job.h"
 #include "moe/btx_router.h"
 
@@ -60,7 +62,17 @@ int runBtx(BtxArgs args)
     std::cout << "written: " << r.path << " (" << moeFamilyName(r.family) << ", " << r.layers << " MoE layers x "
               << r.experts << " experts, top-" << r.topK << ", " << r.parameters << " parameters, router "
               << args.router << ")\n";
-    if (!args.evaluate.empty()) {
+    if (!args.evaluate.empty() && hasLmTasks(ModelSet::load(args.evaluate))) {
+        TerminalProgress evalProgress(args.quiet);
+        const LmEvalResult ppl =
+            evaluateLmModel(r.path, ModelSet::load(args.evaluate), "test", evalProgress, interruptToken());
+        evalProgress.finish();
+        for (const LmTaskScore& t : ppl.tasks)
+            if (t.hasText())
+                std::printf("  %-12s perplexity %.3f  (%lld tokens)\n", t.name.c_str(), t.perplexity(),
+                            static_cast<long long>(t.tokens));
+        std::printf("  %-12s perplexity %.3f  (geometric mean; lower is better)\n", "average", ppl.perplexity());
+    } else if (!args.evaluate.empty()) {
         TerminalProgress evalProgress(args.quiet);
         const EvalResult acc =
             evaluateMoeVit(r.path, args.evaluate, "test", args.evalLimit, evalProgress, interruptToken());
@@ -86,7 +98,7 @@ const bool registered = registerVerb("btx", [](CLI::App& app) {
     sub->add_flag("--include-base", args->spec.options.includeBase, "The base MLP becomes expert 0 as well");
     sub->add_option("--router", args->router,
                     "Router initialisation: random (small normal rows) | hidden (each expert's mean hidden state on "
-                    "its task's images, from --data; ViT only)")
+                    "its task's images or text, from --data)")
         ->capture_default_str()
         ->check(CLI::IsMember({"random", "hidden"}));
     sub->add_option("--router-std", args->spec.options.routerStd, "Standard deviation of the random router")
@@ -94,11 +106,21 @@ const bool registered = registerVerb("btx", [](CLI::App& app) {
         ->check(CLI::Range(0.0, 10.0));
     sub->add_option("--seed", args->spec.options.seed, "Seed of the random router")->capture_default_str();
     sub->add_option("--data", args->spec.data, "Project (*.mergelab.json) with each expert's task data");
-    sub->add_option("--calibration", args->spec.calibrationImages, "Images per task for --router hidden")
+    sub->add_option("--calibration", args->spec.calibrationImages, "Images per task for --router hidden (ViT)")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
+    sub->add_option("--calibration-tokens", args->spec.calibrationTokens,
+                    "Tokens of each task's text for --router hidden (language models)")
+        ->capture_default_str();
+    sub->add_option("--context", args->spec.finetune.context,
+                    "Tokens per text window in router fine-tuning and --router hidden (language models)")
+        ->capture_default_str();
+    sub->add_option("--train-tokens", args->spec.trainTokens,
+                    "Tokens read per task for router fine-tuning (language models; -1: the whole text)")
+        ->capture_default_str();
     sub->add_option("--finetune-router", args->finetuneSteps,
-                    "Router fine-tuning steps on the tasks' mixed training data (needs --data; ViT only)");
+                    "Router fine-tuning steps on the tasks' mixed training data (needs --data: images, or the tasks' "
+                    "train text, else val, for language models)");
     sub->add_option("--lr", args->spec.finetune.learningRate, "Router fine-tuning learning rate (Adam)")
         ->capture_default_str()
         ->check(CLI::Range(1e-8, 10.0));
@@ -106,17 +128,19 @@ const bool registered = registerVerb("btx", [](CLI::App& app) {
                     "Weight of the Switch/Mixtral load-balancing loss in router fine-tuning")
         ->capture_default_str()
         ->check(CLI::Range(0.0, 100.0));
-    sub->add_option("--batch", args->spec.finetune.batchPerTask, "Images per task in each fine-tuning step")
+    sub->add_option("--batch", args->spec.finetune.batchPerTask,
+                    "Images (language models: text windows) per task in each fine-tuning step")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     sub->add_flag("--train-experts", args->spec.finetune.trainExperts,
-                  "Fine-tune the experts' weights with the routers");
-    sub->add_option("--train-limit", args->spec.trainLimit, "Training images read per task for fine-tuning")
+                  "Fine-tune the experts' weights with the routers (ViT)");
+    sub->add_option("--train-limit", args->spec.trainLimit, "Training images read per task for fine-tuning (ViT)")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
     sub->add_option("--loss-log", args->lossLog, "Write the fine-tuning loss per step as CSV here");
     sub->add_option("--config", args->spec.options.configPath, "config.json to extend (default: beside --base)");
-    sub->add_option("--evaluate", args->evaluate, "Project whose tasks to evaluate the written MoE ViT on");
+    sub->add_option("--evaluate", args->evaluate,
+                    "Project whose tasks to evaluate the written MoE on (accuracy, or perplexity on the test text)");
     sub->add_option("--eval-limit", args->evalLimit, "Test samples per task for --evaluate")->default_val(500);
     sub->add_option("-o,--output", args->spec.output, "Output folder (safetensors + config.json)")->required();
     sub->add_flag("-q,--quiet", args->quiet, "No progress bar");

@@ -69,20 +69,18 @@ int runLmEval(const EvalArgs& args, const ModelSet& set)
     if (args.limit > 0)
         throw InputError(args.project, {}, "--limit applies to image tasks, not to language-model tasks");
     TerminalProgress progress(args.quiet || args.json);
-    std::unique_ptr<CausalLm> model;
-    std::string name = args.checkpoint.empty() ? set.base.path : args.checkpoint;
+    LmEvalResult result;
     if (!args.recipe.empty()) {
         const Recipe recipe = loadRecipe(args.recipe);
         const auto merged = mergeInMemory(recipe, {}, &progress, &interruptToken());
-        model = std::make_unique<CausalLm>(loadModelConfig(set.base.path), merged, args.recipe);
-        name = args.recipe;
+        const CausalLm model(loadModelConfig(set.base.path), merged, args.recipe);
+        result = evaluateLmTasks(model, *Tokenizer::open(set.base.path), set, args.split, progress, interruptToken());
+        result.model = args.recipe;
     } else {
-        model = CausalLm::open(name);
+        result = evaluateLmModel(args.checkpoint.empty() ? set.base.path : args.checkpoint, set, args.split, progress,
+                                 interruptToken());
     }
-    const std::unique_ptr<Tokenizer> tokenizer =
-        Tokenizer::open(args.checkpoint.empty() ? set.base.path : args.checkpoint);
-    LmEvalResult result = evaluateLmTasks(*model, *tokenizer, set, args.split, progress, interruptToken());
-    result.model = name;
+    const std::string& name = result.model;
     progress.finish();
     if (args.json) {
         std::cout << result.toJson() << std::endl;

@@ -3,6 +3,8 @@
 #include "cli/terminal.h"
 
 #include "common/error.h"
+#include "eval/lm_evaluator.h"
+#include "io/model_set.h"
 #include "io/checkpoint.h"
 #include "moe/btx_router.h"
 #include "moe/expert_merge_job.h"
@@ -81,7 +83,29 @@ int runExperts(const ExpertsArgs& args)
         if (args.json != "-")
             std::cout << formatMergeResult(result, outcome.router);
         addMergeToJson(report, result, outcome.router);
-        if (!args.evaluate.empty()) {
+        if (!args.evaluate.empty() && hasLmTasks(ModelSet::load(args.evaluate))) {
+            // Perplexity before and after merging, on the project's test texts.
+            const ModelSet set = ModelSet::load(args.evaluate);
+            TerminalProgress evalProgress(args.quiet);
+            const LmEvalResult before = evaluateLmModel(spec.input, set, "test", evalProgress, interruptToken());
+            const LmEvalResult after = evaluateLmModel(result.path, set, "test", evalProgress, interruptToken());
+            evalProgress.finish();
+            nlohmann::json ppl = nlohmann::json::array();
+            for (std::size_t t = 0; t < before.tasks.size(); ++t) {
+                if (!before.tasks[t].hasText())
+                    continue;
+                if (args.json != "-")
+                    std::printf("  %-12s perplexity before %.3f  after %.3f\n", before.tasks[t].name.c_str(),
+                                before.tasks[t].perplexity(), after.tasks[t].perplexity());
+                ppl.push_back({{"task", before.tasks[t].name},
+                               {"before", before.tasks[t].perplexity()},
+                               {"after", after.tasks[t].perplexity()}});
+            }
+            if (args.json != "-")
+                std::printf("  %-12s perplexity before %.3f  after %.3f  (geometric mean; lower is better)\n",
+                            "average", before.perplexity(), after.perplexity());
+            report["merge"]["perplexity"] = ppl;
+        } else if (!args.evaluate.empty()) {
             // Accuracy retained: the MoE ViT before and after merging, on the project's tasks.
             TerminalProgress evalProgress(args.quiet);
             const EvalResult before =
@@ -125,16 +149,21 @@ const bool registered = registerVerb("experts", [](CLI::App& app) {
                   "Baseline for --merge-to K: keep each layer's K most used experts (usage from --data) and drop "
                   "the others instead of merging");
     sub->add_option("--data", args->spec.calibrationData,
-                    "Calibration images (HDF5 dataset; repeat to mix several, --calibration from each) for --by "
-                    "outputs, usage, router fit")
+                    "Calibration data for --by outputs, usage and the router fit: images (HDF5 dataset, MoE ViT; "
+                    "--calibration from each) or text (a .txt file, Mixtral / Qwen2-MoE; --calibration-tokens from "
+                    "each); repeat to mix several")
         ->expected(1)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     sub->add_option("--calibration", args->spec.calibrationImages, "Calibration images used from --data")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
+    sub->add_option("--calibration-tokens", args->spec.calibrationTokens, "Calibration tokens used from each text")
+        ->capture_default_str();
+    sub->add_option("--context", args->spec.calibrationContext, "Tokens per calibration text window")
+        ->capture_default_str();
     sub->add_option("--evaluate", args->evaluate,
-                    "Project whose tasks to evaluate the MoE ViT on, before and "
-                    "after --merge-to");
+                    "Project whose tasks to evaluate the MoE on, before and after --merge-to (accuracy; "
+                    "perplexity for language-model projects)");
     sub->add_option("--eval-limit", args->evalLimit, "Test samples per task for --evaluate")->default_val(500);
     sub->add_option("--json", args->json, "Write the JSON report here ('-': stdout, instead of the text)");
     sub->add_option("--threshold", args->spec.threshold, "Show groups of experts with similarity >= this")

@@ -173,7 +173,7 @@ void ExpertsPage::startAnalysis(const QStringList& candidates, bool fromProject)
     m_openFile->setEnabled(false);
     m_openFolder->setEnabled(false);
     m_jobs->start<ExpertsAnalysis>(tr("Expert similarity"), QStringLiteral("experts-analysis"),
-                                   expertsAnalysisWork(candidates, fromProject), this,
+                                   expertsAnalysisWork(candidates, fromProject, m_project.set.textsFor("val")), this,
                                    [this](const JobOutcome<ExpertsAnalysis>& outcome) { onAnalysisEnded(outcome); });
 }
 
@@ -244,7 +244,11 @@ void ExpertsPage::showLayer()
             labels << tr("e%1").arg(e);
         m_dendrogram->setTitle(tr("Merge tree, layer %1 (average linkage)").arg(layer));
         m_dendrogram->setTree(l.similarity.numExperts, merges, labels);
-        m_heatmap->setTitle(tr("Expert similarity (weights), layer %1").arg(layer));
+        m_heatmap->setTitle(m_analysis.byOutputs
+                                ? tr("Expert similarity (outputs on the project's val text), layer %1").arg(layer)
+                                : tr("Expert similarity (weights), layer %1").arg(layer));
+        m_heatmap->setColorBarTitle(m_analysis.byOutputs ? tr("cosine similarity of expert outputs")
+                                                         : tr("cosine similarity of expert weights"));
         break;
     }
     updateGroups();
@@ -263,11 +267,14 @@ void ExpertsPage::updateGroups()
         const std::vector<int> labelsOf = cutToCount(l.tree, n, std::clamp(k, 1, n));
         std::vector<std::vector<double>> matrix(static_cast<std::size_t>(n));
         double lowest = 1.0;
+        const bool outputs = m_analysis.byOutputs && !l.similarity.outputs.empty();
         for (int i = 0; i < n; ++i)
             for (int j = 0; j < n; ++j) {
-                matrix[static_cast<std::size_t>(i)].push_back(l.similarity.weight(i, j));
+                const double v =
+                    outputs ? l.similarity.outputs[static_cast<std::size_t>(i * n + j)] : l.similarity.weight(i, j);
+                matrix[static_cast<std::size_t>(i)].push_back(v);
                 if (i != j)
-                    lowest = std::min(lowest, l.similarity.weight(i, j));
+                    lowest = std::min(lowest, v);
             }
         QStringList names;
         for (int e = 0; e < n; ++e)
@@ -326,7 +333,11 @@ void ExpertsPage::setMergeOutcome(const ExpertsMergeOutcome& outcome)
                        .arg(r.expertsAfter)
                        .arg(countText(static_cast<double>(r.parametersBefore)))
                        .arg(countText(static_cast<double>(r.parametersAfter)));
-    if (outcome.evaluated)
+    if (outcome.evaluated && outcome.perplexity)
+        text += QLatin1Char(' ') + tr("Perplexity on the test texts %1 → %2 (geometric mean; lower is better).")
+                                       .arg(outcome.accuracyBefore, 0, 'f', 2)
+                                       .arg(outcome.accuracyAfter, 0, 'f', 2);
+    else if (outcome.evaluated)
         text += QLatin1Char(' ') +
                 tr("Average accuracy %1 → %2 (%3% retained).")
                     .arg(outcome.accuracyBefore, 0, 'f', 3)

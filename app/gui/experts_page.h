@@ -21,8 +21,9 @@ namespace mergelab::gui {
 
 // The "Experts" page (issue 7): open an MoE checkpoint (or use the project's first MoE member),
 // choose a layer, see its expert-similarity heatmap beside the merge tree; a K slider colours the
-// groups and shows the parameter saving; "Merge to K…" runs the expert merge as a Job and, for an
-// MoE ViT with the project's tasks, shows the accuracy retained.
+// groups and shows the parameter saving; "Merge to K…" runs the expert merge as a Job and shows the
+// accuracy retained for an MoE ViT with the project's tasks, the perplexity for an MoE language model
+// (whose similarity then comes from its experts' outputs on the project's val texts).
 class ExpertsPage : public QWidget {
     Q_OBJECT
 public:

@@ -1,7 +1,9 @@
 #include "eval/lm_eval.h"
 
 #include "common/error.h"
+#include "io/json_file.h"
 #include "models/causal_lm.h"
+#include "text/tokenizer.h"
 
 #include <ATen/ATen.h>
 
@@ -28,6 +30,20 @@ at::Tensor idsTensor(const int64_t* ids, int64_t n)
 double NllTotal::mean() const
 {
     return tokens > 0 ? nll / static_cast<double>(tokens) : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::vector<int64_t> textFileTokens(const std::string& path, const Tokenizer& tokenizer, const std::string& what,
+                                    int64_t limit)
+{
+    const std::string text = readTextFile(path, what);
+    if (text.empty())
+        throw InputError(path, {}, "the " + what + " is empty");
+    std::vector<int64_t> ids = tokenizer.encodeForModel(text);
+    if (ids.size() < 2)
+        throw InputError(path, {}, "the " + what + " has fewer than 2 tokens");
+    if (limit >= 0 && static_cast<int64_t>(ids.size()) > limit)
+        ids.resize(static_cast<std::size_t>(std::max<int64_t>(limit, 2)));
+    return ids;
 }
 
 int64_t defaultContext(const CausalLm& model)

@@ -4,11 +4,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <vector>
 
 namespace mergelab {
 
 class CausalLm;
+class Tokenizer;
 
 // Summed negative log-likelihood (natural log) over `tokens` predicted tokens.
 struct NllTotal {
@@ -25,6 +27,12 @@ int64_t defaultContext(const CausalLm& model);
 // `progress(doneWindows, windows)` after each window (optional).
 NllTotal windowedNll(const CausalLm& model, const std::vector<int64_t>& ids, int64_t context,
                      const std::function<void(int64_t, int64_t)>& progress = {});
+
+// A text file as the model reads it: tokenized as a whole with encodeForModel (BOS first when the
+// tokenizer adds it), cut to at most `limit` tokens (< 0: all). One-line errors naming the file, for an
+// unreadable or empty file and for fewer than 2 tokens; `what` says whose text it is ("text of task x").
+std::vector<int64_t> textFileTokens(const std::string& path, const Tokenizer& tokenizer, const std::string& what,
+                                    int64_t limit = -1);
 
 // Summed log-probability (natural log) of `continuation` following `context` (both non-empty): one
 // forward over context + continuation (at most the model's context, cut on the left; a continuation

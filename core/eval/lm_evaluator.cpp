@@ -193,15 +193,12 @@ LmEvalResult evaluateLmTasks(const CausalLm& model, const Tokenizer& tokenizer, 
             continue;
         }
         const std::string path = t.textFor(split);
-        const std::string text = readTextFile(path, "text of task " + t.name);
-        if (text.empty())
-            throw InputError(path, {}, "the text of task " + t.name + " is empty");
-        const NllTotal total =
-            windowedNll(model, tokenizer.encodeForModel(text), result.context, [&](int64_t done, int64_t windows) {
-                throwIfCancelled(cancel);
-                progress.update(double(i) + double(done) / double(windows), double(tasks.size()),
-                                "perplexity of " + t.name);
-            });
+        const NllTotal total = windowedNll(model, textFileTokens(path, tokenizer, "text of task " + t.name),
+                                           result.context, [&](int64_t done, int64_t windows) {
+                                               throwIfCancelled(cancel);
+                                               progress.update(double(i) + double(done) / double(windows),
+                                                               double(tasks.size()), "perplexity of " + t.name);
+                                           });
         if (total.tokens == 0)
             throw InputError(path, {}, "the text of task " + t.name + " has fewer than 2 tokens");
         if (!std::isfinite(total.mean()))
@@ -211,6 +208,16 @@ LmEvalResult evaluateLmTasks(const CausalLm& model, const Tokenizer& tokenizer, 
         score.nll = total.mean();
         result.tasks.push_back(score);
     }
+    return result;
+}
+
+LmEvalResult evaluateLmModel(const std::string& modelPath, const ModelSet& set, const std::string& split,
+                             Progress& progress, const CancelToken& cancel)
+{
+    const std::unique_ptr<CausalLm> model = CausalLm::open(modelPath);
+    const std::unique_ptr<Tokenizer> tokenizer = Tokenizer::open(modelPath);
+    LmEvalResult result = evaluateLmTasks(*model, *tokenizer, set, split, progress, cancel);
+    result.model = modelPath;
     return result;
 }
 

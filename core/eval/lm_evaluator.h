@@ -55,4 +55,9 @@ bool hasLmTasks(const ModelSet& set);
 LmEvalResult evaluateLmTasks(const CausalLm& model, const Tokenizer& tokenizer, const ModelSet& set,
                              const std::string& split, Progress& progress, const CancelToken& cancel);
 
+// A model folder (config.json, weights, its own tokenizer: a fine-tune, a merge, a BTX MoE) scored on
+// the project's LM tasks; result.model is the path.
+LmEvalResult evaluateLmModel(const std::string& modelPath, const ModelSet& set, const std::string& split,
+                             Progress& progress, const CancelToken& cancel);
+
 } // namespace mergelab

@@ -297,6 +297,15 @@ const ModelEntry* ModelSet::findModel(const std::string& modelName) const
     return nullptr;
 }
 
+std::vector<std::string> ModelSet::textsFor(const std::string& split) const
+{
+    std::vector<std::string> out;
+    for (const TaskEntry& t : tasks)
+        if (!t.text.empty())
+            out.push_back(t.textFor(split));
+    return out;
+}
+
 std::vector<std::string> ModelSet::modelPaths() const
 {
     std::vector<std::string> out;

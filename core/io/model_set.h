@@ -78,6 +78,8 @@ public:
     const ModelEntry* findModel(const std::string& modelName) const;
     // Paths of the fine-tuned checkpoints in order.
     std::vector<std::string> modelPaths() const;
+    // The language-model tasks' texts of one split, in task order (calibration text for MoE analysis).
+    std::vector<std::string> textsFor(const std::string& split) const;
 
 private:
     mutable std::string m_projectPath;

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "io/atomic_output.h"
 #include "io/checkpoint_writer.h"
+#include "io/model_folder.h"
 #include "io/torch_tensor.h"
 #include "jobs/task_pool.h"
 
@@ -26,20 +27,6 @@ std::string canonical(const std::string& path)
     return ec ? fs::absolute(path).lexically_normal().string() : p.string();
 }
 
-// Files a Hugging Face folder needs besides the weights.
-const char* const kSideFiles[] = {"config.json",
-                                  "generation_config.json",
-                                  "tokenizer.json",
-                                  "tokenizer_config.json",
-                                  "special_tokens_map.json",
-                                  "tokenizer.model",
-                                  "vocab.json",
-                                  "vocab.txt",
-                                  "merges.txt",
-                                  "added_tokens.json",
-                                  "preprocessor_config.json",
-                                  "chat_template.jinja"};
-
 void writeText(const fs::path& path, const std::string& text)
 {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -58,14 +45,7 @@ void writeSideFiles(const fs::path& staging, const fs::path& output, const std::
     writeText(staging / "mergelab_recipe.json", recipeText);
     if (!sources.base)
         return;
-    const fs::path from(sources.base->folder());
-    for (const char* name : kSideFiles) {
-        std::error_code ec;
-        if (fs::is_regular_file(from / name) && !fs::exists(output / name, ec))
-            fs::copy_file(from / name, staging / name, fs::copy_options::overwrite_existing, ec);
-        if (ec)
-            throw IoError((staging / name).string(), {}, "cannot copy from the base: " + ec.message());
-    }
+    copyModelSideFiles(sources.base->folder(), staging.string(), {}, output.string());
 }
 
 } // namespace

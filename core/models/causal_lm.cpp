@@ -66,16 +66,21 @@ CausalLmConfig loadModelConfig(const std::string& path)
     return CausalLmConfig::load((folder / "config.json").string());
 }
 
-std::unique_ptr<CausalLm> CausalLm::open(const std::string& path)
+CausalLmFiles readCausalLm(const std::string& path)
 {
     std::unique_ptr<Checkpoint> checkpoint = Checkpoint::open(path);
-    CausalLmConfig config = loadModelConfig(path);
+    CausalLmFiles files{loadModelConfig(path), {}, checkpoint->path()};
     // Only the tensors the architecture uses are mapped (older checkpoints also carry rotary buffers).
-    TensorMap weights;
-    for (const auto& expected : config.expectedTensors())
+    for (const auto& expected : files.config.expectedTensors())
         if (checkpoint->contains(expected.first))
-            weights.emplace(expected.first, toTorch(checkpoint->read(expected.first)));
-    return std::make_unique<CausalLm>(std::move(config), weights, checkpoint->path());
+            files.weights.emplace(expected.first, toTorch(checkpoint->read(expected.first)));
+    return files;
+}
+
+std::unique_ptr<CausalLm> CausalLm::open(const std::string& path)
+{
+    CausalLmFiles files = readCausalLm(path);
+    return std::make_unique<CausalLm>(std::move(files.config), files.weights, files.origin);
 }
 
 CausalLm::CausalLm(CausalLmConfig config, const TensorMap& weights, std::string origin)
@@ -147,7 +152,7 @@ CausalLm::CausalLm(CausalLmConfig config, const TensorMap& weights, std::string 
     m_invFreq = at::tensor(at::ArrayRef<double>(inv), at::kDouble);
 }
 
-at::Tensor CausalLm::hiddenStates(const at::Tensor& ids, KvCache* cache) const
+at::Tensor CausalLm::hiddenStates(const at::Tensor& ids, KvCache* cache, MoeRouting* routing) const
 {
     if (ids.dim() != 2 || ids.scalar_type() != at::kLong)
         throw InputError(m_origin, {}, "token ids must be an int64 tensor [batch, tokens]");
@@ -168,7 +173,7 @@ at::Tensor CausalLm::hiddenStates(const at::Tensor& ids, KvCache* cache) const
     for (int64_t i = 0; i < m_config.numLayers; ++i) {
         const Layer& layer = m_layers[i];
         h = h + attention(layer, i, rmsNorm(h, layer.inputNorm, m_config.rmsNormEps), start, cache);
-        h = h + feedForward(layer, i, rmsNorm(h, layer.postNorm, m_config.rmsNormEps));
+        h = h + feedForward(layer, i, rmsNorm(h, layer.postNorm, m_config.rmsNormEps), routing);
     }
     if (cache)
         cache->length += tokens;
@@ -185,9 +190,46 @@ at::Tensor CausalLm::logits(const at::Tensor& hidden) const
     return at::linear(hidden, outputWeight());
 }
 
-at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache) const
+at::Tensor CausalLm::forward(const at::Tensor& ids, KvCache* cache, MoeRouting* routing) const
 {
-    return logits(hiddenStates(ids, cache));
+    return logits(hiddenStates(ids, cache, routing));
+}
+
+std::vector<int> CausalLm::moeLayers() const
+{
+    std::vector<int> out;
+    for (int64_t i = 0; i < static_cast<int64_t>(m_layers.size()); ++i)
+        if (m_layers[i].router.defined())
+            out.push_back(static_cast<int>(i));
+    return out;
+}
+
+const CausalLm::Layer& CausalLm::moeLayer(int layer) const
+{
+    if (layer < 0 || layer >= static_cast<int>(m_layers.size()) || !m_layers[layer].router.defined())
+        throw InputError(m_origin, {}, "layer " + std::to_string(layer) + " is not an MoE layer");
+    return m_layers[layer];
+}
+
+std::string CausalLm::routerName(int layer) const
+{
+    moeLayer(layer);
+    const std::string p = "model.layers." + std::to_string(layer) + ".";
+    return p + (m_config.family == LmFamily::Mixtral ? "block_sparse_moe.gate.weight" : "mlp.gate.weight");
+}
+
+int64_t CausalLm::expertCount(int layer) const
+{
+    return static_cast<int64_t>(moeLayer(layer).experts.size());
+}
+
+at::Tensor CausalLm::expertOutput(int layer, int64_t expert, const at::Tensor& x) const
+{
+    const Layer& l = moeLayer(layer);
+    if (expert < 0 || expert >= static_cast<int64_t>(l.experts.size()))
+        throw InputError(m_origin, {}, "expert " + std::to_string(expert) + " is out of range");
+    const Mlp& e = l.experts[expert];
+    return gatedMlp(x, e.gate, e.up, e.down);
 }
 
 at::Tensor CausalLm::attention(const Layer& layer, int64_t index, const at::Tensor& x, int64_t start,
@@ -240,22 +282,29 @@ at::Tensor CausalLm::attention(const Layer& layer, int64_t index, const at::Tens
     return project(out, layer.o, layer.oBias);
 }
 
-at::Tensor CausalLm::feedForward(const Layer& layer, int64_t index, const at::Tensor& x) const
+at::Tensor CausalLm::feedForward(const Layer& layer, int64_t index, const at::Tensor& x, MoeRouting* routing) const
 {
     if (layer.router.defined())
-        return moe(layer, x);
+        return moe(layer, index, x, routing);
     return gatedMlp(x, layer.mlp.gate, layer.mlp.up, layer.mlp.down);
 }
 
 // Mixtral / Qwen2-MoE sparse block: softmax over the router's logits, the top k experts per token,
 // their weights renormalised to sum to one when the config says so; Qwen2-MoE adds a shared expert
 // scaled by sigmoid(shared_expert_gate).
-at::Tensor CausalLm::moe(const Layer& layer, const at::Tensor& x) const
+at::Tensor CausalLm::moe(const Layer& layer, int64_t index, const at::Tensor& x, MoeRouting* routing) const
 {
     const at::IntArrayRef shape = x.sizes();
     at::Tensor flat = x.reshape({-1, shape.back()});
     at::Tensor probs = at::softmax(project(flat, layer.router), -1);
     auto [topWeights, topExperts] = at::topk(probs, m_config.expertsPerToken, -1);
+    if (routing) {
+        const int key = static_cast<int>(index);
+        if (routing->keepInputs)
+            routing->inputs[key].push_back(flat.detach().clone());
+        routing->selected[key].push_back(topExperts.detach().clone());
+        routing->probs[key] = probs;
+    }
     if (m_config.normTopkProb)
         topWeights = topWeights / topWeights.sum(-1, /*keepdim=*/true);
     at::Tensor out = at::zeros_like(flat);

@@ -7,6 +7,7 @@
 
 #include "io/tensor_map.h"
 #include "models/causal_lm_config.h"
+#include "models/moe_routing.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -26,6 +27,15 @@ struct KvCache {
 // The config.json of a model: in `path` when it is a folder, beside it when it is a weights file.
 CausalLmConfig loadModelConfig(const std::string& path);
 
+// A model folder's config and the tensors its architecture uses, read (mapped where the format allows)
+// but not yet checked: what CausalLm::open builds on, for callers that change tensors first.
+struct CausalLmFiles {
+    CausalLmConfig config;
+    TensorMap weights;
+    std::string origin; // the weights file
+};
+CausalLmFiles readCausalLm(const std::string& path);
+
 class CausalLm {
 public:
     // Opens a Hugging Face model folder (config.json + weights in any format Checkpoint reads; a
@@ -43,16 +53,25 @@ public:
 
     // Final normed hidden states [B, T, hidden] (float32) for token ids [B, T] (int64). With a cache,
     // positions continue after cache->length and the cache grows by T. InputError for ids outside
-    // the vocabulary.
-    at::Tensor hiddenStates(const at::Tensor& ids, KvCache* cache = nullptr) const;
+    // the vocabulary. With `routing`, every MoE layer records its router inputs, choices and
+    // probabilities there (layer index as key).
+    at::Tensor hiddenStates(const at::Tensor& ids, KvCache* cache = nullptr, MoeRouting* routing = nullptr) const;
     // Logits [..., vocab] (float32) of hidden states [..., hidden].
     at::Tensor logits(const at::Tensor& hidden) const;
     // hiddenStates + logits: [B, T, vocab].
-    at::Tensor forward(const at::Tensor& ids, KvCache* cache = nullptr) const;
+    at::Tensor forward(const at::Tensor& ids, KvCache* cache = nullptr, MoeRouting* routing = nullptr) const;
 
     // The output projection in float32 [vocab, hidden] (tied: the embedding), for callers that
     // apply it to hidden states in chunks.
     at::Tensor outputWeight() const;
+
+    // The MoE layers (indices), their routers' tensor names and expert counts, and one routed
+    // expert's output (float32 [N, hidden]) for router inputs x [N, hidden]: what expert similarity
+    // compares and routers are trained on.
+    std::vector<int> moeLayers() const;
+    std::string routerName(int layer) const;
+    int64_t expertCount(int layer) const;
+    at::Tensor expertOutput(int layer, int64_t expert, const at::Tensor& x) const;
 
 private:
     struct Mlp {
@@ -69,8 +88,9 @@ private:
     };
 
     at::Tensor attention(const Layer& layer, int64_t index, const at::Tensor& x, int64_t start, KvCache* cache) const;
-    at::Tensor feedForward(const Layer& layer, int64_t index, const at::Tensor& x) const;
-    at::Tensor moe(const Layer& layer, const at::Tensor& x) const;
+    at::Tensor feedForward(const Layer& layer, int64_t index, const at::Tensor& x, MoeRouting* routing) const;
+    at::Tensor moe(const Layer& layer, int64_t index, const at::Tensor& x, MoeRouting* routing) const;
+    const Layer& moeLayer(int layer) const;
 
     CausalLmConfig m_config;
     std::string m_origin;

@@ -5,6 +5,7 @@
 #include "io/atomic_output.h"
 #include "io/checkpoint.h"
 #include "io/json_file.h"
+#include "io/model_folder.h"
 #include "io/torch_tensor.h"
 
 #include <ATen/ATen.h>
@@ -237,6 +238,9 @@ BtxResult branchTrainMix(const std::string& basePath, const std::vector<std::str
         config["num_experts_per_tok"] = options.topK;
         writeFileAtomically((fs::path(result.path) / "config.json").string(), config.dump(2) + "\n");
     }
+    // The base's tokenizer and generation files: the MoE reads text as the base does.
+    if (fs::is_directory(result.path))
+        copyModelSideFiles(base->folder(), result.path, {"config.json"});
     return result;
 }
 

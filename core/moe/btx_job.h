@@ -13,8 +13,8 @@ public:
     // branchTrainMix() alone: random routers.
     BtxJob(std::string base, std::vector<std::string> experts, std::string output, BtxOptions options);
     std::string name() const override { return "Branch-Train-MiX"; }
-    // Throws InputError when routers from data are asked for a model without MergeLab's forward
-    // pass (anything but the ViT), or an expert is not a model of the data project. Cancelling
+    // Routers from data work on the CLIP ViT (task images) and Llama-family LMs (task texts: the
+    // train split, else val). Throws InputError when an expert is not a model of the data project. Cancelling
     // leaves no output (and no scratch folder) behind.
     void run(Progress& progress, const CancelToken& cancel) override;
     const BtxResult& result() const { return m_result; }
@@ -22,6 +22,12 @@ public:
     const RouterFinetuneResult& finetuneResult() const { return m_finetune; }
 
 private:
+    // Routers from data on the model built with random routers at `scratch`, into options.routers.
+    void vitRoutersFromData(const std::string& scratch, BtxOptions& options, Progress& progress,
+                            const CancelToken& cancel);
+    void lmRoutersFromData(const std::string& scratch, BtxOptions& options, Progress& progress,
+                           const CancelToken& cancel);
+
     BtxSpec m_spec;
     BtxResult m_result;
     RouterFinetuneResult m_finetune;

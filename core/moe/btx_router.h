@@ -11,6 +11,7 @@
 
 namespace mergelab {
 
+class CausalLm;
 class MoeVitBackbone;
 class Progress;
 class CancelToken;
@@ -21,6 +22,12 @@ class CancelToken;
 // images; an undefined tensor (e.g. the base expert) gets the mean, i.e. a zero row. Returns router
 // tensor name -> [E, hidden]. Throws InputError when taskImages does not have one entry per expert.
 std::map<std::string, at::Tensor> hiddenStateRouters(MoeVitBackbone& model, const std::vector<at::Tensor>& taskImages,
+                                                     double logitStd, Progress& progress, const CancelToken& cancel);
+
+// The same for a language model with MoE layers (Mixtral-format BTX output): taskWindows[e] holds expert
+// e's calibration text as token windows [N, T] (undefined for the base expert); router inputs are the
+// post_attention_layernorm outputs of every token. Names: the model's router tensors.
+std::map<std::string, at::Tensor> hiddenStateRouters(const CausalLm& model, const std::vector<at::Tensor>& taskWindows,
                                                      double logitStd, Progress& progress, const CancelToken& cancel);
 
 // Accuracy of the MoE ViT checkpoint at `path` on every task of the project at `projectPath` (its

@@ -24,16 +24,18 @@ struct BtxSpec {
     std::string output;               // output folder
     BtxOptions options;               // top-k, base as expert, random router, config.json
     BtxRouterInit router = BtxRouterInit::Random;
-    std::string data;               // project with each expert's task (hidden routers, fine-tuning)
-    int64_t calibrationImages = 64; // images per task for hidden routers
-    double hiddenLogitStd = 2.0;    // hidden routers' logit spread on the calibration tokens
-    RouterFinetuneOptions finetune; // router fine-tuning on the tasks' train split
-    bool finetuneRouters = false;   // run it (finetune.steps steps)
-    int64_t trainLimit = 2048;      // train images read per task for fine-tuning
+    std::string data;                 // project with each expert's task (hidden routers, fine-tuning)
+    int64_t calibrationImages = 64;   // images per task for hidden routers (ViT)
+    int64_t calibrationTokens = 8192; // tokens per task for hidden routers (LM)
+    int64_t trainTokens = -1;         // tokens read per task for LM router fine-tuning (< 0: all)
+    double hiddenLogitStd = 2.0;      // hidden routers' logit spread on the calibration tokens
+    RouterFinetuneOptions finetune;   // router fine-tuning on the tasks' train split
+    bool finetuneRouters = false;     // run it (finetune.steps steps)
+    int64_t trainLimit = 2048;        // train images read per task for fine-tuning
 
     // Checks what can be checked without opening a file; throws InputError naming the option.
     void validate() const;
-    // Whether the routers are set from data (needs the MoE ViT's forward pass and `data`).
+    // Whether the routers are set from data (needs a forward pass, the ViT's or the LM's, and `data`).
     bool routersFromData() const { return router == BtxRouterInit::Hidden || finetuneRouters; }
 };
 

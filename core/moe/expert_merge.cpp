@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "io/atomic_output.h"
 #include "io/checkpoint.h"
+#include "io/model_folder.h"
 #include "io/torch_tensor.h"
 #include "moe/expert_similarity.h"
 
@@ -243,15 +244,7 @@ ExpertMergeResult mergeExperts(const Checkpoint& checkpoint, const MoeLayout& la
         if (config.contains("num_experts_per_tok"))
             config["num_experts_per_tok"] = result.topKAfter;
         writeTextFile(fs::path(result.path) / "config.json", config.dump(2) + "\n");
-        const fs::path source = fs::path(layout.configPath).parent_path();
-        std::error_code ec;
-        for (const auto& entry : fs::directory_iterator(source, ec)) {
-            const std::string name = entry.path().filename().string();
-            const bool tokenizer = name.rfind("tokenizer", 0) == 0 || name == "special_tokens_map.json" ||
-                                   name == "generation_config.json";
-            if (entry.is_regular_file() && tokenizer)
-                fs::copy_file(entry.path(), fs::path(result.path) / name, fs::copy_options::overwrite_existing, ec);
-        }
+        copyModelSideFiles(fs::path(layout.configPath).parent_path().string(), result.path, {"config.json"});
     } else if (!layout.configPath.empty()) {
         progress.log("note: output is a single file, config.json was not written (its expert count is now " +
                      std::to_string(k) + ")");

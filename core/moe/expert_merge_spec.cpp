@@ -36,11 +36,13 @@ void ExpertMergeSpec::validate() const
         throw InputError("--by random is a baseline for --merge-to K");
     if (dropLeastUsed && (targetExperts == 0 || !hasData))
         throw InputError(
-            "--drop-least-used needs --merge-to K and --data (usage is measured by routing calibration images)");
+            "--drop-least-used needs --merge-to K and --data (usage is measured by routing calibration data)");
     if (dropLeastUsed && by == ExpertGrouping::Random)
         throw InputError("--drop-least-used and --by random are different baselines; choose one");
     if (by == ExpertGrouping::Outputs && !hasData)
-        throw InputError("--by outputs needs calibration images: give --data DATASET.h5");
+        throw InputError(
+            "--by outputs needs calibration images or text: give --data DATASET.h5 (MoE ViT) or --data TEXT.txt "
+            "(MoE language models)");
     if (targetExperts > 0 && output.empty())
         throw InputError("--merge-to needs -o OUT");
     if (targetExperts == 0 && !output.empty())
@@ -49,6 +51,10 @@ void ExpertMergeSpec::validate() const
         throw InputError("--merge-to " + std::to_string(targetExperts) + " is out of range (expected 1..experts)");
     if (calibrationImages < 1)
         throw InputError("--calibration " + std::to_string(calibrationImages) + ": expected at least one image");
+    if (calibrationTokens < 2)
+        throw InputError("--calibration-tokens " + std::to_string(calibrationTokens) + ": expected at least 2");
+    if (calibrationContext < 2)
+        throw InputError("--context " + std::to_string(calibrationContext) + ": expected at least 2 tokens");
     if (!(threshold >= 0 && threshold <= 1))
         throw InputError("--threshold " + std::to_string(threshold) + " is outside [0, 1]");
     if (input.empty())

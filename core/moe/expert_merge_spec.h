@@ -13,7 +13,7 @@
 namespace mergelab {
 
 // What the experts of a layer are grouped by: weight similarity (model-centric), output similarity
-// on calibration images (data-centric), or random groups (a baseline).
+// on calibration images or text (data-centric), or random groups (a baseline).
 enum class ExpertGrouping { Weights, Outputs, Random };
 
 // "weights" | "outputs" | "random"; throws InputError otherwise.
@@ -24,8 +24,11 @@ struct ExpertMergeSpec {
     std::string input; // MoE checkpoint (file or Hugging Face folder)
     int layer = -1;    // analyse only this MoE layer (-1: all; a merge covers all)
     ExpertGrouping by = ExpertGrouping::Weights;
-    std::vector<std::string> calibrationData; // HDF5 datasets (MoE ViT): outputs, usage, router inputs
+    std::vector<std::string> calibrationData; // HDF5 datasets (MoE ViT) or text files (MoE LMs): outputs,
+                                              // usage, router inputs
     int64_t calibrationImages = 64;           // images used from each dataset
+    int64_t calibrationTokens = 8192;         // tokens used from each text file
+    int64_t calibrationContext = 512;         // tokens per window (at most the model's context)
     int targetExperts = 0;                    // K per layer; 0: analysis only
     double threshold = 0;                     // without K: show groups of similarity >= threshold
     bool dropLeastUsed = false;               // baseline: keep each layer's K most used experts, drop the rest

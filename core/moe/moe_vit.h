@@ -4,6 +4,7 @@
 
 #include "models/backbone.h"
 #include "models/clip_vit.h"
+#include "models/moe_routing.h"
 #include "moe/sparse_moe_block.h"
 
 #include <map>
@@ -12,15 +13,6 @@
 #include <vector>
 
 namespace mergelab {
-
-// What one forward pass saw in each MoE layer (filled when a recorder is passed to embed()).
-struct MoeRouting {
-    std::map<int, std::vector<at::Tensor>> inputs;   // layer -> router inputs [tokens, hidden] per batch
-    std::map<int, std::vector<at::Tensor>> selected; // layer -> chosen experts [tokens, k] per batch
-    bool keepInputs = true;                          // false: only selected and probs (training)
-    std::map<int, at::Tensor> probs;                 // layer -> router probabilities [tokens, E] of the
-                                                     // last batch, attached to the autograd graph
-};
 
 // The MoE ViT. Parameters use the checkpoint names (dense MLPs of MoE layers are absent).
 class MoeVitBackbone : public Backbone {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include "eval/evaluator.h"
+#include "io/tensor_map.h"
 #include "jobs/job.h"
+#include "models/causal_lm_config.h"
 
 #include <ATen/core/Tensor.h>
 
@@ -21,7 +23,8 @@ struct RouterFinetuneOptions {
     int steps = 200;
     double learningRate = 1e-2;  // Adam
     double balanceWeight = 0.01; // weight of the load-balancing loss (Switch Transformer's 0.01)
-    int64_t batchPerTask = 32;   // images of every task in each step (one forward for all tasks)
+    int64_t batchPerTask = 32;   // images (LM: text windows) of every task in each step, one forward for all
+    int64_t context = 128;       // LM: tokens per window
     bool trainExperts = false;   // also train the experts' weights (routers only by default)
     uint64_t seed = 0;           // batch sampling
     int logEvery = 10;           // a Progress log line every this many steps (0: none)
@@ -55,6 +58,16 @@ at::Tensor loadBalancingLoss(const at::Tensor& probs, const at::Tensor& selected
 RouterFinetuneResult finetuneRouters(MoeVitBackbone& model, const std::vector<EvalTask>& tasks,
                                      const RouterFinetuneOptions& options, Progress& progress,
                                      const CancelToken& cancel);
+
+// The same for a language model with MoE layers (a Mixtral-format BTX output, config + weights in
+// memory): every step draws batchPerTask windows of context + 1 tokens from each task's token stream,
+// runs them in one batch and takes an Adam step on the mean over tasks of the next-token cross-entropy
+// + balanceWeight x load-balancing loss. Only the routers train (float32 copies; `weights` is taken by
+// value and left to the caller unchanged). Router names as in the checkpoint.
+RouterFinetuneResult finetuneLmRouters(const CausalLmConfig& config, TensorMap weights,
+                                       const std::vector<std::vector<int64_t>>& taskTokens,
+                                       const RouterFinetuneOptions& options, Progress& progress,
+                                       const CancelToken& cancel);
 
 // finetuneRouters() as a Job: loads the MoE ViT at `modelPath` and the train split of the project's
 // tasks (at most `trainLimit` samples each; < 0: all).

@@ -207,6 +207,8 @@ void LmZooBuildJob::run(Progress& progress, const CancelToken& cancel)
             writeFileAtomically(stem.string() + ".choices.jsonl",
                                 makeChoiceQuestions(d.name, documents, p.choiceQuestions, m_seed + 200 + i));
         }
+        // The fine-tune's own training text: what data-driven merges (BTX routers) may learn from.
+        writeFileAtomically((partial / "data" / (d.name + ".train.txt")).string(), joinDocuments(d.train));
         set.models.push_back({d.name, (partial / d.name).string(), kColors[i % 6], d.name});
         TaskEntry task;
         task.name = d.name;

@@ -2,7 +2,10 @@
 // heatmap shows the 3 x 3 cosine of the experts' concatenated weights computed by hand in this test,
 // the dendrogram gets the tree, the K slider colours groups and reports a saving, and "Merge to K"
 // runs as a job and writes a 2-expert checkpoint, tensor for tensor the one `mergelab-cli experts
-// --merge-to 2` writes (both run the core's ExpertMergeSpec).
+// --merge-to 2` writes (both run the core's ExpertMergeSpec). On a Mixtral folder in a language-model
+// project the heatmap shows the cosine of the experts' outputs on the project's val text, as
+// tests/fixtures/lm/make_moe_lm_reference.py computes it in python3-torch, and "Merge to K" reports
+// the perplexity before and after.
 #include "../cli/cli_run.h"
 
 #include "gui/experts_page.h"
@@ -13,6 +16,7 @@
 
 #include "io/checkpoint.h"
 #include "io/checkpoint_writer.h"
+#include "io/model_set.h"
 #include "io/torch_tensor.h"
 #include "moe/btx.h"
 #include "moe/moe_layout.h"
@@ -158,6 +162,65 @@ private Q_SLOTS:
                                     2;
             QVERIFY2(at::allclose(toTorch(a->read(p + "0." + role)).to(at::kDouble), mean, 1e-6, 1e-6), role);
         }
+    }
+
+    void mixtralInAnLmProjectShowsOutputSimilarity()
+    {
+        QTemporaryDir dir;
+        const std::string lm = std::string(MERGELAB_FIXTURES_DIR) + "/lm/";
+        const QString folder = dir.filePath(QStringLiteral("mixtral"));
+        QVERIFY(QDir().mkpath(folder));
+        for (const char* file : {"config.json", "pytorch_model.bin"})
+            QVERIFY(QFile::copy(QString::fromStdString(lm + "mixtral_top2/" + file), folder + "/" + file));
+        QVERIFY(QFile::copy(QString::fromStdString(std::string(MERGELAB_FIXTURES_DIR) + "/text/tokenizer.model"),
+                            folder + "/tokenizer.model"));
+        for (const char* split : {"val", "test"})
+            QVERIFY(QFile::copy(QString::fromStdString(lm + "cli_text.txt"),
+                                dir.filePath(QString("held.%1.txt").arg(split))));
+        const QString projectPath = dir.filePath(QStringLiteral("lm.mergelab.json"));
+        {
+            QFile f(projectPath);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("{\"format\": \"mergelab-project\", \"version\": 1, \"name\": \"lm\", "
+                    "\"base\": {\"name\": \"mixtral\", \"path\": \"mixtral\"}, \"models\": [], "
+                    "\"tasks\": [{\"name\": \"held\", \"text\": \"held.{split}.txt\"}]}");
+        }
+        gui::ProjectSummary project;
+        project.path = projectPath;
+        project.set = ModelSet::load(projectPath.toStdString());
+        gui::ProjectMember member;
+        member.name = QStringLiteral("mixtral");
+        member.path = folder;
+        project.members.push_back(member);
+
+        GuiJobRunner jobs;
+        ExpertsPage page(&jobs);
+        QSignalSpy analysed(&page, &ExpertsPage::analysisFinished);
+        page.setProject(project);
+        QVERIFY(analysed.wait(60000));
+        QVERIFY(page.analysis().byOutputs);
+        QCOMPARE(page.analysis().layout.numExperts, 4);
+        // Layer 0's heatmap: the reference's cosines for windows of the model's context (128 tokens).
+        page.selectLayer(0);
+        const at::Tensor want =
+            toTorch(Checkpoint::open(lm + "btx/expert_outputs.pt")->read("ctx128.layer0.outputs")).to(at::kDouble);
+        const auto* heatmap = page.heatmap();
+        QCOMPARE(heatmap->rowCount(), 4);
+        for (int i = 0; i < 4; ++i)
+            for (int j = 0; j < 4; ++j)
+                QVERIFY2(std::abs(heatmap->value(i, j) - want[i][j].item<double>()) < 1e-5,
+                         qPrintable(QStringLiteral("[%1][%2] %3 vs %4")
+                                        .arg(i)
+                                        .arg(j)
+                                        .arg(heatmap->value(i, j))
+                                        .arg(want[i][j].item<double>())));
+
+        page.setGroupCount(2);
+        QSignalSpy merged(&page, &ExpertsPage::mergeFinished);
+        page.mergeTo(dir.filePath(QStringLiteral("merged")));
+        QVERIFY(merged.wait(60000));
+        QVERIFY2(page.resultText().contains(QStringLiteral("4 → 2")), qPrintable(page.resultText()));
+        QVERIFY2(page.resultText().contains(QStringLiteral("Perplexity")), qPrintable(page.resultText()));
     }
 
     void denseModelIsExplained()

@@ -175,7 +175,10 @@ private Q_SLOTS:
         QTest::newRow("no output") << QStringList{"experts", kFixtures + "mixtral", "--merge-to", "2"}
                                    << "--merge-to needs -o OUT";
         QTest::newRow("data for a model without forward")
-            << QStringList{"experts", kFixtures + "mixtral", "--data", "DATA"} << "MergeLab has for the MoE ViT only";
+            << QStringList{"experts", kFixtures + "deepseek_moe", "--data", "DATA"}
+            << "MergeLab has for the MoE ViT, Mixtral and Qwen2-MoE (this is deepseek_moe)";
+        QTest::newRow("text for a Mixtral without a tokenizer")
+            << QStringList{"experts", kFixtures + "mixtral", "--data", "DATA"} << "mixtral: no tokenizer in the folder";
         QTest::newRow("outputs without data") << QStringList{"experts", kFixtures + "moe_vit", "--by", "outputs"}
                                               << "--by outputs needs calibration images";
         QTest::newRow("drop without data")

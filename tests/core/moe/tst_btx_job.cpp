@@ -1,5 +1,5 @@
 // The BTX spec and its job: every option check as a table row; routers from data asked for a
-// model MergeLab has no forward pass for are refused after the scratch build, leaving nothing.
+// language model without a tokenizer are refused after the scratch build, leaving nothing.
 #include "spec_validation.h"
 #include "common/error.h"
 #include "jobs/job.h"
@@ -82,19 +82,19 @@ private Q_SLOTS:
         QVERIFY2(validatesAs(s, message, &outcome), qPrintable(outcome));
     }
 
-    void routersFromDataNeedTheVit()
+    void routersFromDataNeedATokenizer()
     {
         QTemporaryDir dir;
         BtxSpec s = llamaSpec(dir);
         s.router = BtxRouterInit::Hidden;
-        s.data = dir.filePath("p.mergelab.json").toStdString(); // not read: the model is refused first
+        s.data = dir.filePath("p.mergelab.json").toStdString(); // not read: the folder is refused first
         BtxJob job(s);
         NullProgress progress;
         CancelToken cancel;
         const JobResult r = runJob(job, progress, cancel);
         QCOMPARE(r.status, Status::Failed);
-        QVERIFY2(r.message.find("need a forward pass: MergeLab has one for the ViT only") != std::string::npos,
-                 r.message.c_str());
+        QVERIFY2(r.message.find("dense_llama: no tokenizer in the folder") != std::string::npos, r.message.c_str());
+        QVERIFY2(r.message.find('\n') == std::string::npos, r.message.c_str());
         QVERIFY(QDir(dir.path()).entryList(QDir::NoDotAndDotDot | QDir::AllEntries).isEmpty());
     }
 
