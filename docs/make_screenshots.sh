@@ -3,7 +3,8 @@
 # `mergelab --screenshot` (offscreen, 1280x800) on a demo model set.
 #   bash docs/make_screenshots.sh [PROJECT.mergelab.json]
 # PROJECT defaults to $MERGELAB_DEMO, else the user's demo (~/.local/share/mergelab/demo-r2, what
-# `scripts/mergelab.sh run` builds). Preferences are isolated in a temporary config
+# `scripts/mergelab.sh run` builds). The language-model shots need $MERGELAB_LM_DEMO or the set the
+# window builds (lm-demo). Preferences are isolated in a temporary config
 # folder so a saved language or window layout does not leak into the pictures.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,5 +35,14 @@ fi
 for page in models understand tune; do
   shot ja "ja-$page.png" "$page" "$PROJECT"
 done
+# The language-model set (what the first-start dialog builds, or $MERGELAB_LM_DEMO): the Tune page,
+# then the Generate panel after one prompt.
+LM_PROJECT="${MERGELAB_LM_DEMO:-${XDG_DATA_HOME:-$HOME/.local/share}/MergeLab/MergeLab/lm-demo/lm.mergelab.json}"
+if [ -f "$LM_PROJECT" ]; then
+  shot en guide-tune-lm.png tune "$LM_PROJECT"
+  echo "+ MERGELAB_LANG=en mergelab --screenshot guide-generate.png --page tune --generate '12 + 7 =' $LM_PROJECT"
+  MERGELAB_LANG=en nice -n 10 "$APP" --size 1280x800 --screenshot "$OUT/guide-generate.png" --page tune \
+    --generate '12 + 7 =' "$LM_PROJECT"
+fi
 echo "project: $PROJECT"
 ls -l "$OUT"/guide-*.png "$OUT"/ja-*.png

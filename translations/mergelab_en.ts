@@ -4,12 +4,12 @@
 <context>
     <name>ExpertsPage</name>
     <message>
-        <source>MergeLab can evaluate the MoE ViT only</source>
-        <translation>MergeLab can evaluate the MoE ViT only</translation>
+        <source>MergeLab evaluates the MoE ViT and Mixtral / Qwen2-MoE language models only</source>
+        <translation>MergeLab evaluates the MoE ViT and Mixtral / Qwen2-MoE language models only</translation>
     </message>
     <message>
-        <source>open a project with tasks to measure accuracy</source>
-        <translation>open a project with tasks to measure accuracy</translation>
+        <source>open a project with tasks to measure accuracy or perplexity</source>
+        <translation>open a project with tasks to measure accuracy or perplexity</translation>
     </message>
 </context>
 <context>
@@ -150,6 +150,42 @@ or drop one onto this window.</translation>
     <message>
         <source>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes about ten minutes and writes about 50 MB into %1.</source>
         <translation>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes about ten minutes and writes about 50 MB into %1.</translation>
+    </message>
+    <message>
+        <source>Building the language-model set</source>
+        <translation>Building the language-model set</translation>
+    </message>
+    <message>
+        <source>Beside it, the language-model set: a small Llama-architecture model with its own tokenizer, pretrained here on text Debian ships, and four fine-tunes (code, arithmetic, verse, definitions). Building it takes about 17 minutes on two cores; the quick version (smaller, for a first look) about a minute. Written into %1.</source>
+        <translation>Beside it, the language-model set: a small Llama-architecture model with its own tokenizer, pretrained here on text Debian ships, and four fine-tunes (code, arithmetic, verse, definitions). Building it takes about 17 minutes on two cores; the quick version (smaller, for a first look) about a minute. Written into %1.</translation>
+    </message>
+    <message>
+        <source>The language-model set is in %1.</source>
+        <translation>The language-model set is in %1.</translation>
+    </message>
+    <message>
+        <source>Build &amp;Language Models</source>
+        <translation>Build &amp;Language Models</translation>
+    </message>
+    <message>
+        <source>Open &amp;Language Models</source>
+        <translation>Open &amp;Language Models</translation>
+    </message>
+    <message>
+        <source>Build the language-model set (about 17 minutes)</source>
+        <translation>Build the language-model set (about 17 minutes)</translation>
+    </message>
+    <message>
+        <source>Open the language-model set</source>
+        <translation>Open the language-model set</translation>
+    </message>
+    <message>
+        <source>&amp;Quick Language Models</source>
+        <translation>&amp;Quick Language Models</translation>
+    </message>
+    <message>
+        <source>Build the small language-model set (about a minute)</source>
+        <translation>Build the small language-model set (about a minute)</translation>
     </message>
 </context>
 <context>
@@ -501,6 +537,18 @@ or drop one onto this window.</translation>
         <source>No Mixture-of-Experts checkpoint in this project. Open one with the buttons above (e.g. a model written by mergelab-cli btx).</source>
         <translation>No Mixture-of-Experts checkpoint in this project. Open one with the buttons above (e.g. a model written by mergelab-cli btx).</translation>
     </message>
+    <message>
+        <source>Expert similarity (outputs on the project&apos;s val text), layer %1</source>
+        <translation>Expert similarity (outputs on the project&apos;s val text), layer %1</translation>
+    </message>
+    <message>
+        <source>cosine similarity of expert outputs</source>
+        <translation>cosine similarity of expert outputs</translation>
+    </message>
+    <message>
+        <source>Perplexity on the test texts %1 → %2 (geometric mean; lower is better).</source>
+        <translation>Perplexity on the test texts %1 → %2 (geometric mean; lower is better).</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::gui::ExportDialog</name>
@@ -799,10 +847,6 @@ or drop one onto this window.</translation>
         <translation>Samples per task</translation>
     </message>
     <message>
-        <source>Fisher / RegMean: training inputs per task</source>
-        <translation>Fisher / RegMean: training inputs per task</translation>
-    </message>
-    <message>
         <source>Samples</source>
         <translation>Samples</translation>
     </message>
@@ -1017,6 +1061,10 @@ or drop one onto this window.</translation>
     <message>
         <source>Export cancelled.</source>
         <translation>Export cancelled.</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>all</translation>
     </message>
 </context>
 <context>
@@ -1479,6 +1527,131 @@ A workbench for merging fine-tuned neural networks.</translation>
     </message>
 </context>
 <context>
+    <name>mergelab::gui::ProjectDocument</name>
+    <message>
+        <source>%1: the project has no base checkpoint.</source>
+        <translation>%1: the project has no base checkpoint.</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::gui::TuneGeneratePanel</name>
+    <message>
+        <source>Generate</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <source>Prompt to complete with every model</source>
+        <translation>Prompt to complete with every model</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Maximum new tokens</source>
+        <translation>Maximum new tokens</translation>
+    </message>
+    <message>
+        <source>Tokens to generate at most (generation also stops at the end-of-text token)</source>
+        <translation>Tokens to generate at most (generation also stops at the end-of-text token)</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>Temperature</translation>
+    </message>
+    <message>
+        <source>0: greedy (the most likely token each step); above 0: sampling</source>
+        <translation>0: greedy (the most likely token each step); above 0: sampling</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Sampling seed: the same seed gives the same text</source>
+        <translation>Sampling seed: the same seed gives the same text</translation>
+    </message>
+    <message>
+        <source>Generate with every model</source>
+        <translation>Generate with every model</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Cancel the generation</source>
+        <translation>Cancel the generation</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>Prompt:</translation>
+    </message>
+    <message>
+        <source>Max new tokens:</source>
+        <translation>Max new tokens:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>Temperature:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>Seed:</translation>
+    </message>
+    <message>
+        <source>Completions</source>
+        <translation>Completions</translation>
+    </message>
+    <message>
+        <source>Completes the prompt with the base, each fine-tuned model and the current merge.</source>
+        <translation>Completes the prompt with the base, each fine-tuned model and the current merge.</translation>
+    </message>
+    <message>
+        <source>Generation needs a language-model project.</source>
+        <translation>Generation needs a language-model project.</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>Generating…</translation>
+    </message>
+    <message>
+        <source>Generate: %1 models</source>
+        <translation>Generate: %1 models</translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation>merge</translation>
+    </message>
+    <message>
+        <source>(not generated: %1)</source>
+        <translation>(not generated: %1)</translation>
+    </message>
+    <message>
+        <source>Generation cancelled.</source>
+        <translation>Generation cancelled.</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>Generation failed: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s) completed the prompt in %1 s.</source>
+        <translation>
+            <numerusform>%n model completed the prompt in %1 s.</numerusform>
+            <numerusform>%n models completed the prompt in %1 s.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The merge changed since this generation: press Generate to complete with the new one.</source>
+        <translation>The merge changed since this generation: press Generate to complete with the new one.</translation>
+    </message>
+    <message>
+        <source>Completion by %1</source>
+        <translation>Completion by %1</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::gui::TunePage</name>
     <message>
         <source>Open a model set to use this page.</source>
@@ -1747,6 +1920,46 @@ A workbench for merging fine-tuned neural networks.</translation>
     <message>
         <source>Quick result; refining on the full validation split…</source>
         <translation>Quick result; refining on the full validation split…</translation>
+    </message>
+    <message>
+        <source>merged (%1)</source>
+        <translation>merged (%1)</translation>
+    </message>
+    <message>
+        <source>a parameter holds an invalid value</source>
+        <translation>a parameter holds an invalid value</translation>
+    </message>
+    <message>
+        <source>Perplexity per task (lower is better)</source>
+        <translation>Perplexity per task (lower is better)</translation>
+    </message>
+    <message>
+        <source>Loading %1 language models and scoring them on the validation split…</source>
+        <translation>Loading %1 language models and scoring them on the validation split…</translation>
+    </message>
+    <message>
+        <source>last evaluation: %1 ms (merge + every task)</source>
+        <translation>last evaluation: %1 ms (merge + every task)</translation>
+    </message>
+    <message>
+        <source>Choice accuracy per task (higher is better)</source>
+        <translation>Choice accuracy per task (higher is better)</translation>
+    </message>
+    <message>
+        <source>Scored on the whole validation split in %1 ms.</source>
+        <translation>Scored on the whole validation split in %1 ms.</translation>
+    </message>
+    <message>
+        <source>perplexity (log scale)</source>
+        <translation>perplexity (log scale)</translation>
+    </message>
+    <message>
+        <source>Perplexity (lower is better): %1, average %2</source>
+        <translation>Perplexity (lower is better): %1, average %2</translation>
+    </message>
+    <message>
+        <source>Choice accuracy: %1, average %2%</source>
+        <translation>Choice accuracy: %1, average %2%</translation>
     </message>
 </context>
 <context>

@@ -4,12 +4,12 @@
 <context>
     <name>ExpertsPage</name>
     <message>
-        <source>MergeLab can evaluate the MoE ViT only</source>
-        <translation>MergeLab が評価できるのは MoE ViT のみです</translation>
+        <source>MergeLab evaluates the MoE ViT and Mixtral / Qwen2-MoE language models only</source>
+        <translation>MergeLab が評価できるのは MoE ViT と Mixtral / Qwen2-MoE 言語モデルだけです</translation>
     </message>
     <message>
-        <source>open a project with tasks to measure accuracy</source>
-        <translation>精度を測るにはタスクを含むプロジェクトを開いてください</translation>
+        <source>open a project with tasks to measure accuracy or perplexity</source>
+        <translation>精度またはパープレキシティを測るにはタスクのあるプロジェクトを開いてください</translation>
     </message>
 </context>
 <context>
@@ -150,6 +150,42 @@ or drop one onto this window.</source>
     <message>
         <source>No project is open. MergeLab can build its demo model set: a small vision transformer pretrained here and six fine-tuned models, one per task. Building takes about ten minutes and writes about 50 MB into %1.</source>
         <translation>プロジェクトが開かれていません。MergeLab はデモ用モデルセットを構築できます: このマシンで事前学習した小さな Vision Transformer と、タスクごとに 1 つずつ、計 6 つのファインチューニング済みモデルです。構築には約 10 分かかり、%1 に約 50 MB を書き込みます。</translation>
+    </message>
+    <message>
+        <source>Building the language-model set</source>
+        <translation>言語モデルセットを構築中</translation>
+    </message>
+    <message>
+        <source>Beside it, the language-model set: a small Llama-architecture model with its own tokenizer, pretrained here on text Debian ships, and four fine-tunes (code, arithmetic, verse, definitions). Building it takes about 17 minutes on two cores; the quick version (smaller, for a first look) about a minute. Written into %1.</source>
+        <translation>言語モデルセットもあります: 独自のトークナイザーを持つ小さな Llama 構造のモデルを Debian 同梱のテキストでこのマシン上で事前学習し、4 つの領域 (コード、算術、韻文、語義) でファインチューニングしたものです。構築には 2 コアで約 17 分かかります。お試し用の小さい版なら約 1 分です。書き込み先: %1</translation>
+    </message>
+    <message>
+        <source>The language-model set is in %1.</source>
+        <translation>言語モデルセットは %1 にあります。</translation>
+    </message>
+    <message>
+        <source>Build &amp;Language Models</source>
+        <translation>言語モデルを構築(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Language Models</source>
+        <translation>言語モデルを開く(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Build the language-model set (about 17 minutes)</source>
+        <translation>言語モデルセットを構築 (約 17 分)</translation>
+    </message>
+    <message>
+        <source>Open the language-model set</source>
+        <translation>言語モデルセットを開く</translation>
+    </message>
+    <message>
+        <source>&amp;Quick Language Models</source>
+        <translation>小さな言語モデル(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Build the small language-model set (about a minute)</source>
+        <translation>小さな言語モデルセットを構築 (約 1 分)</translation>
     </message>
 </context>
 <context>
@@ -501,6 +537,18 @@ or drop one onto this window.</source>
         <source>No Mixture-of-Experts checkpoint in this project. Open one with the buttons above (e.g. a model written by mergelab-cli btx).</source>
         <translation>このプロジェクトには Mixture-of-Experts のチェックポイントがありません。上のボタンで開いてください (例: mergelab-cli btx で書き出したモデル)。</translation>
     </message>
+    <message>
+        <source>Expert similarity (outputs on the project&apos;s val text), layer %1</source>
+        <translation>エキスパートの類似度（プロジェクトの検証テキストでの出力）、層 %1</translation>
+    </message>
+    <message>
+        <source>cosine similarity of expert outputs</source>
+        <translation>エキスパート出力のコサイン類似度</translation>
+    </message>
+    <message>
+        <source>Perplexity on the test texts %1 → %2 (geometric mean; lower is better).</source>
+        <translation>テストテキストでのパープレキシティ %1 → %2（幾何平均、低いほど良い）。</translation>
+    </message>
 </context>
 <context>
     <name>mergelab::gui::ExportDialog</name>
@@ -796,10 +844,6 @@ or drop one onto this window.</source>
         <translation>タスクあたりのサンプル数</translation>
     </message>
     <message>
-        <source>Fisher / RegMean: training inputs per task</source>
-        <translation>Fisher / RegMean: タスクあたりの学習入力数</translation>
-    </message>
-    <message>
         <source>Samples</source>
         <translation>サンプル数</translation>
     </message>
@@ -1014,6 +1058,10 @@ or drop one onto this window.</source>
     <message>
         <source>Export cancelled.</source>
         <translation>エクスポートを取り消しました。</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>すべて</translation>
     </message>
 </context>
 <context>
@@ -1474,6 +1522,130 @@ A workbench for merging fine-tuned neural networks.</source>
     </message>
 </context>
 <context>
+    <name>mergelab::gui::ProjectDocument</name>
+    <message>
+        <source>%1: the project has no base checkpoint.</source>
+        <translation>%1: プロジェクトにベースのチェックポイントがありません。</translation>
+    </message>
+</context>
+<context>
+    <name>mergelab::gui::TuneGeneratePanel</name>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Prompt to complete with every model</source>
+        <translation>すべてのモデルで続きを生成するプロンプト</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>プロンプト</translation>
+    </message>
+    <message>
+        <source>Maximum new tokens</source>
+        <translation>生成する最大トークン数</translation>
+    </message>
+    <message>
+        <source>Tokens to generate at most (generation also stops at the end-of-text token)</source>
+        <translation>生成するトークン数の上限 (文末トークンでも生成を終えます)</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>0: greedy (the most likely token each step); above 0: sampling</source>
+        <translation>0: 貪欲法 (各ステップで最も確率の高いトークン)、0 より大きい値: サンプリング</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <source>Sampling seed: the same seed gives the same text</source>
+        <translation>サンプリングのシード: 同じシードなら同じテキストになります</translation>
+    </message>
+    <message>
+        <source>Generate with every model</source>
+        <translation>すべてのモデルで生成</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Cancel the generation</source>
+        <translation>生成をキャンセル</translation>
+    </message>
+    <message>
+        <source>Prompt:</source>
+        <translation>プロンプト:</translation>
+    </message>
+    <message>
+        <source>Max new tokens:</source>
+        <translation>最大トークン数:</translation>
+    </message>
+    <message>
+        <source>Temperature:</source>
+        <translation>温度:</translation>
+    </message>
+    <message>
+        <source>Seed:</source>
+        <translation>シード:</translation>
+    </message>
+    <message>
+        <source>Completions</source>
+        <translation>生成結果</translation>
+    </message>
+    <message>
+        <source>Completes the prompt with the base, each fine-tuned model and the current merge.</source>
+        <translation>ベース、各ファインチューニング済みモデル、現在のマージでプロンプトの続きを生成します。</translation>
+    </message>
+    <message>
+        <source>Generation needs a language-model project.</source>
+        <translation>生成には言語モデルのプロジェクトが必要です。</translation>
+    </message>
+    <message>
+        <source>Generating…</source>
+        <translation>生成中…</translation>
+    </message>
+    <message>
+        <source>Generate: %1 models</source>
+        <translation>生成: %1 モデル</translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation>マージ</translation>
+    </message>
+    <message>
+        <source>(not generated: %1)</source>
+        <translation>(生成していません: %1)</translation>
+    </message>
+    <message>
+        <source>Generation cancelled.</source>
+        <translation>生成をキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>生成に失敗しました: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s) completed the prompt in %1 s.</source>
+        <translation>
+            <numerusform>%n 個のモデルが %1 秒でプロンプトの続きを生成しました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The merge changed since this generation: press Generate to complete with the new one.</source>
+        <translation>この生成の後にマージが変わりました。新しいマージで生成するには「生成」を押してください。</translation>
+    </message>
+    <message>
+        <source>Completion by %1</source>
+        <translation>%1 による生成結果</translation>
+    </message>
+</context>
+<context>
     <name>mergelab::gui::TunePage</name>
     <message>
         <source>Open a model set to use this page.</source>
@@ -1742,6 +1914,46 @@ A workbench for merging fine-tuned neural networks.</source>
     <message>
         <source>Quick result; refining on the full validation split…</source>
         <translation>簡易結果です。検証データ全体で精度を更新中…</translation>
+    </message>
+    <message>
+        <source>merged (%1)</source>
+        <translation>マージ済み (%1)</translation>
+    </message>
+    <message>
+        <source>a parameter holds an invalid value</source>
+        <translation>パラメータに無効な値があります</translation>
+    </message>
+    <message>
+        <source>Perplexity per task (lower is better)</source>
+        <translation>タスクごとのパープレキシティ (低いほど良い)</translation>
+    </message>
+    <message>
+        <source>Loading %1 language models and scoring them on the validation split…</source>
+        <translation>%1 個の言語モデルを読み込み、検証データで評価しています…</translation>
+    </message>
+    <message>
+        <source>last evaluation: %1 ms (merge + every task)</source>
+        <translation>直近の評価: %1 ms (マージ + 全タスク)</translation>
+    </message>
+    <message>
+        <source>Choice accuracy per task (higher is better)</source>
+        <translation>タスクごとの選択問題の精度 (高いほど良い)</translation>
+    </message>
+    <message>
+        <source>Scored on the whole validation split in %1 ms.</source>
+        <translation>検証データ全体で %1 ms で評価しました。</translation>
+    </message>
+    <message>
+        <source>perplexity (log scale)</source>
+        <translation>パープレキシティ(対数)</translation>
+    </message>
+    <message>
+        <source>Perplexity (lower is better): %1, average %2</source>
+        <translation>パープレキシティ (低いほど良い): %1、平均 %2</translation>
+    </message>
+    <message>
+        <source>Choice accuracy: %1, average %2%</source>
+        <translation>選択問題の精度: %1、平均 %2%</translation>
     </message>
 </context>
 <context>

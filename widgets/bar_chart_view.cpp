@@ -2,14 +2,42 @@
 
 #include <QBarCategoryAxis>
 #include <QBarSeries>
+#include <QHorizontalBarSeries>
 #include <QBarSet>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QLegend>
 #include <QValueAxis>
 
+#include <algorithm>
 #include <cmath>
 
 namespace mergelab::widgets {
+
+namespace {
+
+// A bar's height: the value, or on a log scale its decimal logarithm (from 1; no bar below 1).
+double barHeight(double v, bool logScale)
+{
+    if (!std::isfinite(v))
+        return 0.0;
+    return logScale ? std::log10(std::max(1.0, v)) : v;
+}
+
+// Labels 1, 3, 10, 30, ... up to `top`, each at its logarithm (denser labels get elided).
+void setLogTicks(QCategoryAxis* axis, double top)
+{
+    for (const QString& label : axis->categoriesLabels())
+        axis->remove(label);
+    axis->setStartValue(0);
+    for (double decade = 1; decade <= top * 1.0001; decade *= 10)
+        for (double m : {1.0, 3.0})
+            if (m * decade <= top * 1.0001)
+                axis->append(QString::number(m * decade, 'g', 12), std::log10(m * decade));
+    axis->setRange(0, std::log10(std::max(top, 1.0001)));
+}
+
+} // namespace
 
 BarChartView::BarChartView(QWidget* parent) : QChartView(new QChart, parent)
 {
@@ -32,13 +60,14 @@ void BarChartView::setBars(const QString& title, const QString& yTitle, const QS
     m_barSets.clear();
     setTitle(title);
 
-    auto* series = new QBarSeries(c);
+    QAbstractBarSeries* series = m_horizontal ? static_cast<QAbstractBarSeries*>(new QHorizontalBarSeries(c))
+                                              : static_cast<QAbstractBarSeries*>(new QBarSeries(c));
     for (BarSet& set : m_sets) {
         while (set.values.size() < categories.size())
             set.values << std::nan("");
         auto* bars = new QBarSet(set.name, series);
         for (double v : set.values)
-            bars->append(std::isfinite(v) ? v : 0.0); // no bar: zero height; value() still says NaN
+            bars->append(barHeight(v, m_logScale)); // no bar: zero height; value() still says NaN
         if (set.color.isValid()) {
             bars->setColor(set.color);
             bars->setBorderColor(set.color.darker(130));
@@ -50,13 +79,22 @@ void BarChartView::setBars(const QString& title, const QString& yTitle, const QS
     c->addSeries(series);
     auto* axisX = new QBarCategoryAxis(c);
     axisX->append(categories);
-    auto* axisY = new QValueAxis(c);
-    axisY->setRange(yMin, yMax);
+    QValueAxis* axisY = nullptr;
+    if (m_logScale) {
+        auto* logAxis = new QCategoryAxis(c);
+        logAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        setLogTicks(logAxis, yMax);
+        axisY = logAxis;
+    } else {
+        axisY = new QValueAxis(c);
+        axisY->setRange(yMin, yMax);
+        axisY->setLabelFormat(QStringLiteral("%.0f"));
+        axisY->setTickCount(6);
+    }
     axisY->setTitleText(yTitle);
-    axisY->setLabelFormat(QStringLiteral("%.0f"));
-    axisY->setTickCount(6);
-    c->addAxis(axisX, Qt::AlignBottom);
-    c->addAxis(axisY, Qt::AlignLeft);
+    // Horizontal bars: the categories down the left side (whole names), the values along the bottom.
+    c->addAxis(axisX, m_horizontal ? Qt::AlignLeft : Qt::AlignBottom);
+    c->addAxis(axisY, m_horizontal ? Qt::AlignBottom : Qt::AlignLeft);
     series->attachAxis(axisX);
     series->attachAxis(axisY);
     c->legend()->setVisible(m_sets.size() > 1);
@@ -71,7 +109,7 @@ void BarChartView::setValues(int set, const QList<double>& values, const QString
     for (int i = 0; i < m_categories.size(); ++i) {
         const double v = i < values.size() ? values[i] : std::nan("");
         data.values[i] = v;
-        bars->replace(i, std::isfinite(v) ? v : 0.0);
+        bars->replace(i, barHeight(v, m_logScale));
     }
     if (!name.isEmpty()) {
         data.name = name;
@@ -84,6 +122,27 @@ void BarChartView::setTitle(const QString& title)
 {
     chart()->setTitle(title);
     setAccessibleName(title);
+}
+
+void BarChartView::setValueRange(double yMin, double yMax, const QString& labelFormat)
+{
+    for (QAbstractAxis* axis : chart()->axes(m_horizontal ? Qt::Horizontal : Qt::Vertical)) {
+        if (auto* logAxis = qobject_cast<QCategoryAxis*>(axis); logAxis && m_logScale) {
+            setLogTicks(logAxis, yMax);
+        } else if (auto* values = qobject_cast<QValueAxis*>(axis)) {
+            values->setRange(yMin, yMax);
+            if (!labelFormat.isEmpty())
+                values->setLabelFormat(labelFormat);
+        }
+    }
+}
+
+double BarChartView::valueAxisMax() const
+{
+    for (QAbstractAxis* axis : chart()->axes(m_horizontal ? Qt::Horizontal : Qt::Vertical))
+        if (auto* values = qobject_cast<QValueAxis*>(axis))
+            return m_logScale ? std::pow(10.0, values->max()) : values->max();
+    return std::nan("");
 }
 
 QString BarChartView::setName(int set) const

@@ -4,6 +4,7 @@
 #include "cli/terminal.h"
 
 #include "common/error.h"
+#include "eval/lm_completion.h"
 #include "eval/lm_eval.h"
 #include "io/json_file.h"
 #include "models/causal_lm.h"
@@ -75,30 +76,19 @@ int runGenerate(const GenerateArgs& args)
 {
     const std::unique_ptr<CausalLm> model = CausalLm::open(args.model);
     const std::unique_ptr<Tokenizer> tokenizer = Tokenizer::open(args.model);
-    const std::vector<int64_t> prompt = tokenizer->encodePrompt(args.prompt);
-    if (prompt.empty())
-        throw InputError("the prompt is empty");
     GenerateOptions options;
     options.maxNewTokens = args.maxNewTokens;
     options.temperature = args.temperature;
     options.seed = args.seed;
-    options.stopIds = model->config().eosTokenIds;
-    if (tokenizer->eosId() >= 0)
-        options.stopIds.push_back(tokenizer->eosId());
-    std::vector<int64_t> tokens =
-        generateTokens(*model, prompt, options, [&](int64_t) { throwIfCancelled(interruptToken()); });
-    std::vector<int64_t> shown = tokens;
-    if (!shown.empty() &&
-        std::find(options.stopIds.begin(), options.stopIds.end(), shown.back()) != options.stopIds.end())
-        shown.pop_back();
-    const std::string completion = tokenizer->decode(shown);
+    const LmCompletion completion = completePrompt(*model, *tokenizer, args.prompt, options, interruptToken());
     if (args.json) {
-        nlohmann::json j = {{"model", args.model}, {"prompt", args.prompt},    {"prompt_ids", prompt},
-                            {"ids", tokens},       {"completion", completion}, {"temperature", args.temperature},
-                            {"seed", args.seed}};
+        nlohmann::json j = {
+            {"model", args.model},   {"prompt", args.prompt},         {"prompt_ids", completion.promptIds},
+            {"ids", completion.ids}, {"completion", completion.text}, {"temperature", args.temperature},
+            {"seed", args.seed}};
         std::cout << j.dump(2) << std::endl;
     } else {
-        std::cout << args.prompt << completion << std::endl;
+        std::cout << args.prompt << completion.text << std::endl;
     }
     return kExitOk;
 }

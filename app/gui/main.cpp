@@ -3,6 +3,8 @@
 #include "gui/screenshot.h"
 #include "gui/gui_job_runner.h"
 #include "gui/stall_benchmark.h"
+#include "gui/tune_generate_panel.h"
+#include "gui/tune_page.h"
 #include "gui/translations.h"
 #include "gui/demo_offer.h"
 
@@ -48,7 +50,12 @@ int main(int argc, char** argv)
         QStringLiteral(
             "Open PATH and report the event-loop stalls (max, p99) while it opens; for a project, also while "
             "a merge and an evaluation run at the same time; then exit."));
-    parser.addOptions({screenshot, page, size, benchmark});
+    const QCommandLineOption generate(
+        QStringLiteral("generate"),
+        QStringLiteral("Language-model project: complete PROMPT on the Tune page's Generate panel once the project "
+                       "is loaded (for screenshots)."),
+        QStringLiteral("PROMPT"));
+    parser.addOptions({screenshot, page, size, benchmark, generate});
     parser.addPositionalArgument(QStringLiteral("PATH"), QStringLiteral("Checkpoint file or folder to open."));
     parser.process(app);
 
@@ -74,6 +81,8 @@ int main(int argc, char** argv)
             app.exit(result);
         });
     } else {
+        if (parser.isSet(generate))
+            window.tunePage()->generatePanel()->generateWhenReady(parser.value(generate));
         if (!path.isEmpty())
             window.openPath(path);
         if (parser.isSet(screenshot)) {

@@ -15,6 +15,7 @@ TuneEvaluationController::TuneEvaluationController(GuiJobRunner* jobs, QObject* 
     static const int registered = [] {
         qRegisterMetaType<TuneSetup>();
         qRegisterMetaType<TuneOutcome>();
+        qRegisterMetaType<GenerateOutcome>();
         return 0;
     }();
     (void)registered;
@@ -79,6 +80,12 @@ void TuneEvaluationController::onQuickEnded(const JobOutcome<TuneOutcome>& outco
         m_drawnGeneration = m_quickGeneration;
         ++m_quickDrawn;
         m_latencies << static_cast<double>(m_changeClock.nsecsElapsed()) / 1e6;
+        if (outcome.result->full) { // a language-model project scores the whole split at once
+            ++m_fullDrawn;
+            Q_EMIT evaluated(*outcome.result);
+            Q_EMIT activityChanged();
+            return;
+        }
         // Second, lower-priority step: the whole validation split, superseded by any change.
         m_jobs->start<TuneOutcome>(QCoreApplication::translate("mergelab::gui::TunePage", "Tune: full validation"),
                                    kEvaluateChannel, tuneEvaluateWork(m_setup, m_state, true), this,

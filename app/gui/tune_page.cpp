@@ -1,8 +1,10 @@
 #include "tune_page.h"
 
 #include "gui_job_runner.h"
+#include "tune_colors.h"
 #include "tune_command.h"
 #include "tune_evaluation_controller.h"
+#include "tune_generate_panel.h"
 #include "tune_override_model.h"
 #include "tune_parameter_editor.h"
 #include "tune_per_task_model.h"
@@ -10,8 +12,12 @@
 
 #include "bar_chart_view.h"
 
+#include "eval/lm_evaluator.h"
+
 #include <QAction>
+#include <QChart>
 #include <QComboBox>
+#include <QLegend>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -22,6 +28,7 @@
 #include <QScrollArea>
 #include <QSlider>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QUndoStack>
 #include <QUndoView>
@@ -38,9 +45,6 @@ namespace {
 constexpr double kSliderScale = 100.0;
 constexpr int kLambdaMergeId = 1;
 constexpr int kCoefficientMergeId = 100; // + task index
-const QColor kPretrainedColor(0x9e, 0x9e, 0x9e);
-const QColor kFineTunedColor(0x74, 0xa9, 0xcf);
-const QColor kMergedColor(0xe6, 0x61, 0x01);
 
 QString qs(const std::string& s)
 {
@@ -195,23 +199,46 @@ TunePage::TunePage(GuiJobRunner* jobs, QWidget* parent) : QWidget(parent), m_job
     statusRow->addWidget(m_latency);
     right->addLayout(statusRow);
     auto* vertical = new QSplitter(Qt::Vertical, results);
-    m_bars = new widgets::BarChartView(vertical);
+    auto* charts = new QWidget(vertical);
+    auto* chartsLayout = new QHBoxLayout(charts);
+    chartsLayout->setContentsMargins(0, 0, 0, 0);
+    m_bars = new widgets::BarChartView(charts);
     m_bars->setBars(tr("Accuracy per task"), tr("accuracy (%)"), {}, {});
-    m_bars->setMinimumHeight(260); // room for the rotated "accuracy (%)" axis title
+    m_bars->setMinimumHeight(260);                    // room for the rotated "accuracy (%)" axis title
+    m_choiceBars = new widgets::BarChartView(charts); // language-model projects with choice tasks
+    m_choiceBars->hide();
+    m_legendFont = m_bars->chart()->legend()->font();
+    chartsLayout->addWidget(m_bars, 3);
+    chartsLayout->addWidget(m_choiceBars, 2);
     auto* lower = new QSplitter(Qt::Horizontal, vertical);
+    m_lowerStack = new QStackedWidget(lower);
     m_sweeps = new TuneSweepPanel(
-        m_jobs, [this] { return m_state; }, lower);
+        m_jobs, [this] { return m_state; }, m_lowerStack);
+    m_generate = new TuneGeneratePanel(
+        m_jobs,
+        [this] {
+            TuneGeneratePanel::Merge merge;
+            merge.label = tr("merged (%1)").arg(qs(m_state.method));
+            if (const std::optional<Recipe> recipe = currentRecipe())
+                merge.recipe = recipe;
+            else
+                merge.problem = hasInvalid() ? tr("a parameter holds an invalid value") : stateProblem(m_state);
+            return merge;
+        },
+        m_lowerStack);
+    m_lowerStack->addWidget(m_sweeps);
+    m_lowerStack->addWidget(m_generate);
     auto* historyBox = new QGroupBox(tr("History"), lower);
     auto* historyLayout = new QVBoxLayout(historyBox);
     m_history = new QUndoView(m_undo, historyBox);
     m_history->setEmptyLabel(tr("<opened>"));
     m_history->setAccessibleName(tr("Undo history"));
     historyLayout->addWidget(m_history);
-    lower->addWidget(m_sweeps);
+    lower->addWidget(m_lowerStack);
     lower->addWidget(historyBox);
     lower->setStretchFactor(0, 4);
     lower->setStretchFactor(1, 1);
-    vertical->addWidget(m_bars);
+    vertical->addWidget(charts);
     vertical->addWidget(lower);
     vertical->setStretchFactor(0, 1);
     vertical->setStretchFactor(1, 1);
@@ -324,18 +351,30 @@ void TunePage::setProject(const ProjectSummary& project)
     // Task arithmetic's usual starting point (PAPERS.md): every task at 1, λ = 0.3.
     if (initial.method == "task_arithmetic")
         initial.global["lambda"] = 0.3;
+    // A language-model project: tasks with held-out text or choices and no image architecture.
+    m_lm = hasLmTasks(project.set) && project.set.architecture.type.empty();
+    m_generate->setSetup({}, {}, {});
+    m_lowerStack->setCurrentWidget(m_lm ? static_cast<QWidget*>(m_generate) : m_sweeps);
+    m_choiceBars->hide();
+    m_bars->setLogScale(m_lm);                        // perplexities of one set can differ fifty-fold across tasks
+    m_bars->chart()->legend()->setFont(m_legendFont); // the LM charts' smaller font, undone
+    if (m_lm)
+        m_bars->setBars(tr("Perplexity per task (lower is better)"), tr("perplexity (log scale)"), {}, {});
+    else
+        m_bars->setBars(tr("Accuracy per task"), tr("accuracy (%)"), {}, {});
     buildCoefficientRows();
     m_state = {};
     m_editorsMethod.clear();
     setState(initial);
 
-    if (models == 0 || project.set.architecture.type.empty() || project.set.tasks.empty()) {
+    if (models == 0 || (!m_lm && (project.set.architecture.type.empty() || project.set.tasks.empty()))) {
         showStatus(tr("Live evaluation needs a project with fine-tuned models, an architecture and evaluation "
                       "data per task; the merge can still be exported."));
         checkSettled();
         return;
     }
-    showStatus(tr("Loading %1 checkpoints and the validation data…").arg(models + 1));
+    showStatus(m_lm ? tr("Loading %1 language models and scoring them on the validation split…").arg(models + 1)
+                    : tr("Loading %1 checkpoints and the validation data…").arg(models + 1));
     m_evaluation->load(project.set);
     checkSettled();
 }
@@ -469,6 +508,7 @@ void TunePage::setState(const TuneState& state)
     syncEditors();
     if (methodChanged)
         m_sweeps->refreshParameters();
+    m_generate->mergeChanged();
     requestEvaluation();
 }
 
@@ -551,11 +591,22 @@ void TunePage::onSetupEnded(Status status, const QString& message)
         showStatus(status == Status::Cancelled ? tr("Loading cancelled.") : tr("Cannot tune: %1").arg(message), true);
         return;
     }
-    drawReferences();
     QStringList names;
+    QList<QColor> modelColors;
+    for (std::size_t i = 0; i < m_project.set.models.size(); ++i) {
+        const ModelEntry& m = m_project.set.models[i];
+        names << qs(m.name);
+        modelColors << taskColor(m.task.empty() ? m.name : m.task, static_cast<int>(i));
+    }
+    if (setup.lm) {
+        // The sweeps score images; a language-model project completes prompts there instead.
+        drawLmReferences();
+        m_generate->setSetup(setup, names, modelColors);
+        requestEvaluation(); // inside the setup job's callback, so the runner never goes idle in between
+        return;
+    }
+    drawReferences();
     QHash<QString, QColor> colors;
-    for (std::size_t i = 0; i < m_project.set.models.size(); ++i)
-        names << qs(m_project.set.models[i].name);
     for (std::size_t t = 0; t < setup.pretrained.tasks.size(); ++t)
         colors.insert(qs(setup.pretrained.tasks[t].name),
                       taskColor(setup.pretrained.tasks[t].name, static_cast<int>(t)));
@@ -565,6 +616,14 @@ void TunePage::onSetupEnded(Status status, const QString& message)
 
 void TunePage::onEvaluated(const TuneOutcome& outcome)
 {
+    if (m_evaluation->setup().lm) {
+        drawLmMerged(outcome);
+        m_latency->setText(
+            tr("last evaluation: %1 ms (merge + every task)")
+                .arg(m_evaluation->latencies().isEmpty() ? 0.0 : m_evaluation->latencies().back(), 0, 'f', 0));
+        Q_EMIT evaluated(true);
+        return;
+    }
     drawMerged(outcome);
     const QList<double>& latencies = m_evaluation->latencies();
     if (outcome.full)
@@ -602,9 +661,9 @@ void TunePage::drawReferences()
     pretrained << 100.0 * m_evaluation->setup().pretrained.average();
     finetuned << (categories.size() > 1 ? finetunedSum / (categories.size() - 1) : std::nan(""));
     m_bars->setBars(tr("Accuracy per task (validation)"), tr("accuracy (%)"), categories,
-                    {{tr("pretrained"), kPretrainedColor, pretrained},
-                     {tr("fine-tuned (own task)"), kFineTunedColor, finetuned},
-                     {tr("merged"), kMergedColor, {}}});
+                    {{tr("pretrained"), tunePretrainedColor(), pretrained},
+                     {tr("fine-tuned (own task)"), tuneFineTunedColor(), finetuned},
+                     {tr("merged"), tuneMergedColor(), {}}});
 }
 
 void TunePage::drawMerged(const TuneOutcome& outcome)

@@ -7,6 +7,7 @@
 
 #include "merge/recipe.h"
 
+#include <QFont>
 #include <QHash>
 #include <QWidget>
 
@@ -18,6 +19,7 @@ class QGroupBox;
 class QLabel;
 class QPushButton;
 class QSlider;
+class QStackedWidget;
 class QTableView;
 class QUndoStack;
 class QUndoView;
@@ -29,6 +31,7 @@ class BarChartView;
 namespace mergelab::gui {
 
 class TuneEvaluationController;
+class TuneGeneratePanel;
 class TuneOverrideModel;
 class TuneParameterEditor;
 class TunePerTaskModel;
@@ -36,6 +39,8 @@ class TuneSweepPanel;
 
 // The "Tune" page (issue 6): method selector with a parameter editor, coefficient sliders, live
 // evaluation bar chart, sweeps, undo/redo. Export is requested from here; the window opens the dialog.
+// On a language-model project (issue 16) the charts are per-task perplexity and choice accuracy of
+// the base, every fine-tune and the merge, and the Generate panel takes the sweeps' place.
 class TunePage : public QWidget {
     Q_OBJECT
 public:
@@ -61,8 +66,14 @@ public:
     // The evaluations of the page's states (generations, results drawn, latencies).
     TuneEvaluationController* evaluation() const { return m_evaluation; }
 
-    // Controls, for tests and the window's wiring.
+    // Whether the open project is a language-model project (known once it is set).
+    bool isLanguageModel() const { return m_lm; }
+
+    // Controls, for tests and the window's wiring. On a language-model project barChart() shows
+    // perplexity and choiceChart() choice accuracy (sets: base, each fine-tune, merged).
     widgets::BarChartView* barChart() const { return m_bars; }
+    widgets::BarChartView* choiceChart() const { return m_choiceBars; }
+    TuneGeneratePanel* generatePanel() const { return m_generate; }
     TuneSweepPanel* sweepPanel() const { return m_sweeps; }
     QUndoStack* undoStack() const { return m_undo; }
     TuneParameterEditor* parameterEditor() const { return m_parameters; }
@@ -108,6 +119,8 @@ private:
     void onEvaluated(const TuneOutcome& outcome);
     void drawReferences();
     void drawMerged(const TuneOutcome& outcome);
+    void drawLmReferences();
+    void drawLmMerged(const TuneOutcome& outcome);
     void showStatus(const QString& text, bool error = false);
     void checkSettled();
     QColor taskColor(const std::string& task, int index) const;
@@ -118,6 +131,9 @@ private:
     TuneState m_state;
     std::string m_editorsMethod; // the method the sliders and the per-task table were set up for
 
+    bool m_lm = false;
+    QStringList m_textTasks;   // language-model tasks in the perplexity chart
+    QStringList m_choiceTasks; // and in the choice chart
     int m_dragSession = 0;
     bool m_wasBusy = false;
 
@@ -138,7 +154,11 @@ private:
     QLabel* m_status;
     QLabel* m_latency;
     widgets::BarChartView* m_bars;
+    widgets::BarChartView* m_choiceBars;
+    QFont m_legendFont; // the chart theme's, restored for image projects
+    QStackedWidget* m_lowerStack;
     TuneSweepPanel* m_sweeps;
+    TuneGeneratePanel* m_generate;
 };
 
 } // namespace mergelab::gui

@@ -201,16 +201,52 @@ const Evaluator& MergeTuner::evaluator() const
     return *m_evaluator;
 }
 
+const MergeTuner::LmInputs& MergeTuner::lmInputs() const
+{
+    if (!m_lm)
+        throw InputError(m_basePath, {}, "not a language-model project (no task has text or choices)");
+    return *m_lm;
+}
+
 LmEvalResult MergeTuner::evaluateLm(const Recipe& recipe, Progress& progress, const CancelToken& cancel)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
-    if (!m_lm)
-        throw InputError(m_basePath, {}, "not a language-model project (no task has text or choices)");
+    const LmInputs& lm = lmInputs();
     const std::map<std::string, at::Tensor> merged = merge(recipe, cancel);
-    const CausalLm model(m_lm->config, merged, recipe.method);
-    LmEvalResult result = evaluateLmTasks(model, *m_lm->tokenizer, m_lm->set, m_lm->split, progress, cancel);
+    const CausalLm model(lm.config, merged, recipe.method);
+    LmEvalResult result = evaluateLmTasks(model, *lm.tokenizer, lm.set, lm.split, progress, cancel);
     result.model = recipe.method;
     return result;
+}
+
+LmEvalResult MergeTuner::evaluateLmTensors(const std::map<std::string, at::Tensor>& tensors, const std::string& label,
+                                           Progress& progress, const CancelToken& cancel)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    const LmInputs& lm = lmInputs();
+    const CausalLm model(lm.config, tensors, label);
+    LmEvalResult result = evaluateLmTasks(model, *lm.tokenizer, lm.set, lm.split, progress, cancel);
+    result.model = label;
+    return result;
+}
+
+LmCompletion MergeTuner::generateLm(const std::map<std::string, at::Tensor>& tensors, const std::string& label,
+                                    const std::string& prompt, const GenerateOptions& options,
+                                    const CancelToken& cancel) const
+{
+    const LmInputs& lm = lmInputs();
+    const CausalLm model(lm.config, tensors, label);
+    LmCompletion completion = completePrompt(model, *lm.tokenizer, prompt, options, cancel);
+    completion.model = label;
+    return completion;
+}
+
+LmCompletion MergeTuner::generateLm(const Recipe& recipe, const std::string& prompt, const GenerateOptions& options,
+                                    const CancelToken& cancel)
+{
+    (void)lmInputs();
+    const std::map<std::string, at::Tensor> merged = merge(recipe, cancel);
+    return generateLm(merged, recipe.method, prompt, options, cancel);
 }
 
 TuneJob::TuneJob(std::shared_ptr<MergeTuner> tuner, Recipe recipe)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "eval/evaluator.h"
+#include "eval/lm_completion.h"
 #include "eval/lm_evaluator.h"
 #include "merge/merge_engine.h"
 
@@ -52,6 +53,16 @@ public:
     // folder's config.json and tokenizer.
     bool isLanguageModel() const { return m_lm != nullptr; }
     LmEvalResult evaluateLm(const Recipe& recipe, Progress& progress, const CancelToken& cancel);
+    // Every LM task for in-memory parameters (base(), one of models(), a merge()), labelled `label`.
+    LmEvalResult evaluateLmTensors(const std::map<std::string, at::Tensor>& tensors, const std::string& label,
+                                   Progress& progress, const CancelToken& cancel);
+    // Completes `prompt` with in-memory parameters (completePrompt: the CLI's generate on a folder
+    // holding these tensors), or with merge(recipe). InputError on an image project. Runs beside an
+    // evaluation (the model is built per call; the inputs are only read).
+    LmCompletion generateLm(const std::map<std::string, at::Tensor>& tensors, const std::string& label,
+                            const std::string& prompt, const GenerateOptions& options, const CancelToken& cancel) const;
+    LmCompletion generateLm(const Recipe& recipe, const std::string& prompt, const GenerateOptions& options,
+                            const CancelToken& cancel);
 
 private:
     // A tensor's merged delta before lambda and the parameters (except lambda) it was made with.
@@ -67,7 +78,8 @@ private:
     std::map<std::string, KeptDelta> m_kept;                      // per tensor name
     std::unique_ptr<Evaluator> m_evaluator;                       // image projects
     struct LmInputs;
-    std::unique_ptr<LmInputs> m_lm; // language-model projects
+    std::unique_ptr<LmInputs> m_lm;   // language-model projects
+    const LmInputs& lmInputs() const; // InputError on an image project
     std::map<std::string, at::Tensor> m_base;
     std::vector<std::map<std::string, at::Tensor>> m_models;
     std::vector<std::string> m_modelNames;

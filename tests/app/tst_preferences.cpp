@@ -1,7 +1,7 @@
 // Preferences and start-up: the language choice is saved and resolved in the documented order
 // (argument > MERGELAB_LANG > preference > system locale), the dialog says a change applies on
 // restart, and the demo offer opens an existing demo project or builds one (a build can be
-// cancelled and leaves nothing behind, and opens nothing).
+// cancelled and leaves nothing behind, and opens nothing), and offers the language-model set beside it.
 #include "gui/demo_offer.h"
 #include "gui/gui_job_runner.h"
 #include "gui/preferences_dialog.h"
@@ -157,6 +157,41 @@ private Q_SLOTS:
         QVERIFY(!QFileInfo::exists(out + QStringLiteral("/demo.mergelab.json")));
         QVERIFY(!QFileInfo::exists(out + QStringLiteral(".partial")));
         QVERIFY(opened.isEmpty());
+    }
+
+    void demoOfferIncludesTheLanguageModelSet()
+    {
+        // No set built yet: the language-model set (lm-demo) and its quick version (lm-tiny) beside
+        // the image set; the quick one starts an lm-tiny build into its folder (cancelled here).
+        QWidget window;
+        GuiJobRunner jobs;
+        QStringList opened;
+        const DemoHost host{&window, &jobs, [&opened](const QString& p) { opened << p; }};
+        DemoOfferDialog offer(host, QString(), QString());
+        QVERIFY(offer.acceptButton()->text().contains(QLatin1String("Build")));
+        QVERIFY(offer.lmButton()->text().contains(QLatin1String("Build")));
+        QVERIFY(offer.lmQuickButton());
+        QVERIFY(offer.findChildren<QLabel*>().size() >= 2);
+        QSignalSpy started(&jobs, &GuiJobRunner::started);
+        QSignalSpy ended(&jobs, &GuiJobRunner::ended);
+        offer.lmQuickButton()->click();
+        QCOMPARE(started.count(), 1);
+        QVERIFY(started.front().at(1).toString().contains(QLatin1String("language-model")));
+        jobs.cancel(started.front().at(0).toULongLong());
+        QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+        QCOMPARE(ended.front().at(1).value<mergelab::Status>(), mergelab::Status::Cancelled);
+        QVERIFY(!QFileInfo::exists(lmDemoFolder(QStringLiteral("lm-tiny")) + QStringLiteral("/lm.mergelab.json")));
+        QVERIFY(opened.isEmpty());
+
+        // A built set is opened, not built again.
+        const QString project = QStringLiteral("/somewhere/lm-demo/lm.mergelab.json");
+        DemoOfferDialog again(host, QString(), project);
+        QCOMPARE(again.lmProject(), project);
+        QVERIFY(again.lmButton()->text().contains(QLatin1String("Open")));
+        QCOMPARE(again.lmQuickButton(), nullptr);
+        again.lmButton()->click();
+        QCOMPARE(opened, QStringList{project});
+        QCOMPARE(jobs.runningCount(), 0);
     }
 };
 
