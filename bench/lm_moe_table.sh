@@ -8,7 +8,8 @@
 #
 # SET_DIR: the output of `mergelab-cli zoo build --preset lm-demo`. Router training and hidden-state
 # routers read the domains' train text; expert similarity reads their val text; nothing reads test.
-# Task arithmetic and TIES use the λ that bench/lm_table.sh chose on the val split for this set.
+# Task arithmetic and TIES use λ 0.2 and 0.7, what bench/lm_table.sh chose on the val split for the
+# first lm-demo build (it picks λ per build; see its table for this one's).
 set -euo pipefail
 set_dir=${1:?usage: bench/lm_moe_table.sh SET_DIR [ROUTER_STEPS]}
 steps=${2:-200}

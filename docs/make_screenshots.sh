@@ -40,9 +40,31 @@ done
 LM_PROJECT="${MERGELAB_LM_DEMO:-${XDG_DATA_HOME:-$HOME/.local/share}/MergeLab/MergeLab/lm-demo/lm.mergelab.json}"
 if [ -f "$LM_PROJECT" ]; then
   shot en guide-tune-lm.png tune "$LM_PROJECT"
-  echo "+ MERGELAB_LANG=en mergelab --screenshot guide-generate.png --page tune --generate '12 + 7 =' $LM_PROJECT"
+  echo "+ MERGELAB_LANG=en mergelab --screenshot guide-generate.png --page tune --generate 'def ' $LM_PROJECT"
   MERGELAB_LANG=en nice -n 10 "$APP" --size 1280x800 --screenshot "$OUT/guide-generate.png" --page tune \
-    --generate '12 + 7 =' "$LM_PROJECT"
+    --generate 'def ' "$LM_PROJECT"
+  # The Experts page on a BTX Mixtral of the set's four fine-tunes, in a project whose base it is and
+  # whose tasks are the set's (their val text is the calibration text of the output similarity).
+  LM_DIR="$(dirname "$LM_PROJECT")"
+  BTX="$CONFIG/btx"
+  "$BUILD/app/mergelab-cli" btx --base "$LM_DIR/base" --expert "$LM_DIR/code" --expert "$LM_DIR/arithmetic" \
+    --expert "$LM_DIR/verse" --expert "$LM_DIR/definitions" --top-k 2 --data "$LM_PROJECT" --router hidden \
+    -o "$BTX" -q > /dev/null
+  /usr/bin/python3 - "$LM_PROJECT" "$BTX" "$CONFIG/btx.mergelab.json" <<'PY'
+import json, os, sys
+project, btx, out = sys.argv[1:]
+p = json.load(open(project))
+folder = os.path.dirname(os.path.abspath(project))
+p["name"] = "BTX of the language-model set"
+p["base"] = {"name": "btx (hidden routers)", "path": btx}
+p["models"] = []
+for t in p["tasks"]:
+    for key in ("text", "choices"):
+        if key in t:
+            t[key] = os.path.join(folder, t[key])
+json.dump(p, open(out, "w"), indent=1)
+PY
+  shot en guide-experts-lm.png experts "$CONFIG/btx.mergelab.json"
 fi
 echo "project: $PROJECT"
 ls -l "$OUT"/guide-*.png "$OUT"/ja-*.png

@@ -1,5 +1,7 @@
 #include "tune_generate_panel.h"
 
+#include "tune_colors.h"
+
 #include <QCoreApplication>
 #include <QDoubleSpinBox>
 #include <QGridLayout>
@@ -16,8 +18,6 @@ namespace mergelab::gui {
 namespace {
 
 const QString kChannel = QStringLiteral("tune-generate");
-const QColor kBaseColor(0x9e, 0x9e, 0x9e);
-const QColor kMergeColor(0xe6, 0x61, 0x01);
 
 // Rich text of a completion: line breaks shown as a grey ↵ so the rows stay compact and comparable.
 QString html(const QString& text)
@@ -161,7 +161,7 @@ bool TuneGeneratePanel::generate()
     m_jobs->start<GenerateOutcome>(title, kChannel, tuneGenerateWork(m_setup, request), this,
                                    [this, mergeProblem](const JobOutcome<GenerateOutcome>& outcome) {
                                        if (outcome.ok() && !mergeProblem.isEmpty())
-                                           addRow(tr("merge"), kMergeColor, QString(),
+                                           addRow(tr("merge"), tuneMergedColor(m_modelColors), QString(),
                                                   tr("(not generated: %1)").arg(mergeProblem));
                                        onEnded(outcome);
                                    });
@@ -188,11 +188,11 @@ void TuneGeneratePanel::onEnded(const JobOutcome<GenerateOutcome>& outcome)
     const std::size_t inputs = 1 + static_cast<std::size_t>(m_modelNames.size());
     const QString prompt = m_prompt->text();
     for (std::size_t i = inputs; i < completions.size(); ++i)
-        addRow(m_mergeLabel, kMergeColor, prompt, QString::fromStdString(completions[i].text));
+        addRow(m_mergeLabel, tuneMergedColor(m_modelColors), prompt, QString::fromStdString(completions[i].text));
     for (std::size_t i = 0; i < inputs && i < completions.size(); ++i) {
         const QString text = QString::fromStdString(completions[i].text);
         if (i == 0)
-            addRow(QString::fromStdString(m_setup.set.base.name), kBaseColor, prompt, text);
+            addRow(QString::fromStdString(m_setup.set.base.name), tunePretrainedColor(), prompt, text);
         else
             addRow(m_modelNames.at(static_cast<int>(i - 1)), m_modelColors.value(static_cast<int>(i - 1)), prompt,
                    text);
@@ -235,7 +235,7 @@ void TuneGeneratePanel::addRow(const QString& label, const QColor& color, const 
     auto* name = new QLabel(m_rows);
     name->setTextFormat(Qt::RichText);
     name->setText(QStringLiteral("<span style=\"color:%1\">■</span> <b>%2</b>")
-                      .arg((color.isValid() ? color : kBaseColor).name(), label.toHtmlEscaped()));
+                      .arg((color.isValid() ? color : tunePretrainedColor()).name(), label.toHtmlEscaped()));
     name->setAccessibleName(label);
     name->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Preferred);
     name->setAlignment(Qt::AlignLeft | Qt::AlignTop);
