@@ -104,6 +104,19 @@ JobResult run(Job& job)
     return runJob(job, progress, cancel);
 }
 
+// BTX of the project's base and two fine-tunes with routers from its tasks' text, written to root/name.
+BtxSpec lmBtxSpec(const QTemporaryDir& tmp, const std::string& name)
+{
+    const std::string root = tmp.path().toStdString();
+    BtxSpec spec;
+    spec.base = root + "/base";
+    spec.experts = {root + "/ft_a", root + "/ft_b"};
+    spec.data = lmProject(tmp);
+    spec.output = root + "/" + name;
+    spec.finetune.context = 16;
+    return spec;
+}
+
 // Share of a text's tokens whose top-1 expert at `layer` is `expert`.
 double topOneShare(const CausalLm& model, const std::vector<int64_t>& ids, int layer, int64_t expert)
 {
@@ -165,16 +178,10 @@ private Q_SLOTS:
     void hiddenRoutersSeparateTheDomains()
     {
         QTemporaryDir tmp;
-        const std::string project = lmProject(tmp);
         const std::string root = tmp.path().toStdString();
-        BtxSpec spec;
-        spec.base = root + "/base";
-        spec.experts = {root + "/ft_a", root + "/ft_b"};
+        BtxSpec spec = lmBtxSpec(tmp, "hidden");
         spec.options.topK = 1;
-        spec.data = project;
         spec.router = BtxRouterInit::Hidden;
-        spec.output = root + "/hidden";
-        spec.finetune.context = 16;
         {
             BtxJob job(spec);
             const JobResult r = run(job);
@@ -197,21 +204,15 @@ private Q_SLOTS:
     void finetunedRoutersLowerTheirObjective()
     {
         QTemporaryDir tmp;
-        const std::string project = lmProject(tmp);
         const std::string root = tmp.path().toStdString();
-        BtxSpec spec;
-        spec.base = root + "/base";
-        spec.experts = {root + "/ft_a", root + "/ft_b"};
+        BtxSpec spec = lmBtxSpec(tmp, "tuned");
         spec.options.topK = 2; // top-1 renormalised is weight 1: the task loss would give no gradient
         spec.options.routerStd = 1.0;
-        spec.data = project;
         spec.finetuneRouters = true;
         spec.trainTokens = 17;
         spec.finetune.steps = 40;
         spec.finetune.batchPerTask = 1;
-        spec.finetune.context = 16;
         spec.finetune.learningRate = 0.02;
-        spec.output = root + "/tuned";
         BtxJob job(spec);
         const JobResult r = run(job);
         QVERIFY2(r.status == Status::Ok, r.message.c_str());
@@ -228,17 +229,12 @@ private Q_SLOTS:
     void routersFromTextNeedTheTasksText()
     {
         QTemporaryDir tmp;
-        const std::string project = lmProject(tmp);
         const std::string root = tmp.path().toStdString();
+        BtxSpec spec = lmBtxSpec(tmp, "out");
         fs::remove(root + "/dog.train.txt"); // falls back to val
         fs::remove(root + "/dog.val.txt");   // nothing left to learn the dog domain from
-        BtxSpec spec;
-        spec.base = root + "/base";
-        spec.experts = {root + "/ft_a", root + "/ft_b"};
         spec.options.topK = 1;
-        spec.data = project;
         spec.router = BtxRouterInit::Hidden;
-        spec.output = root + "/out";
         BtxJob job(spec);
         const JobResult r = run(job);
         QCOMPARE(r.status, Status::Failed);
