@@ -12,6 +12,7 @@
 #include "text/bpe_split_pattern.h"
 #include "text/bpe_tokenizer.h"
 #include "text/tokenizer.h"
+#include "tokenizer_error.h"
 
 #include <nlohmann/json.hpp>
 
@@ -56,16 +57,6 @@ std::string folderWith(const QTemporaryDir& tmp, const std::string& name, const 
     if (!config.empty())
         std::ofstream(dir + "/tokenizer_config.json") << config;
     return dir;
-}
-
-QString openError(const std::string& path)
-{
-    try {
-        Tokenizer::open(path);
-    } catch (const Error& e) {
-        return QString::fromStdString(e.what());
-    }
-    return QStringLiteral("(opened without error)");
 }
 
 void compareCases(const Tokenizer& tokenizer, const std::string& name, const nlohmann::json& cases)
@@ -236,7 +227,7 @@ private Q_SLOTS:
         QCOMPARE(noConfig->bosId(), int64_t(-1));
 
         auto expectError = [](const std::string& path, const QString& part) {
-            const QString error = openError(path);
+            const QString error = mergelab::test::tokenizerOpenError(path);
             QVERIFY2(error.contains(part), qPrintable(error + " -- expected: " + part));
             QVERIFY2(!error.contains('\n'), qPrintable(error));
         };
@@ -335,7 +326,7 @@ private Q_SLOTS:
             text = json.dump();
         }
         QTemporaryDir tmp;
-        const QString error = openError(folderWith(tmp, "broken", text));
+        const QString error = mergelab::test::tokenizerOpenError(folderWith(tmp, "broken", text));
         QVERIFY2(error.contains(QString::fromStdString(tmp.path().toStdString() + "/broken/tokenizer.json: ")),
                  qPrintable(error));
         QVERIFY2(error.contains(expected), qPrintable(error + " -- expected: " + expected));

@@ -3,6 +3,7 @@
 // LlamaTokenizer applies them, and one-line errors for broken files.
 #include "common/error.h"
 #include "text/tokenizer.h"
+#include "tokenizer_error.h"
 
 #include <nlohmann/json.hpp>
 
@@ -34,16 +35,6 @@ std::string folderWith(const QTemporaryDir& tmp, const std::string& name, const 
     if (!config.empty())
         std::ofstream(dir + "/tokenizer_config.json") << config;
     return dir;
-}
-
-QString openError(const std::string& path)
-{
-    try {
-        Tokenizer::open(path);
-    } catch (const Error& e) {
-        return QString::fromStdString(e.what());
-    }
-    return QStringLiteral("(opened without error)");
 }
 
 } // namespace
@@ -90,7 +81,7 @@ private Q_SLOTS:
     {
         QTemporaryDir tmp;
         auto expectError = [](const std::string& path, const QString& part) {
-            const QString error = openError(path);
+            const QString error = mergelab::test::tokenizerOpenError(path);
             QVERIFY2(error.contains(part), qPrintable(error + " -- expected: " + part));
             QVERIFY2(!error.contains('\n'), qPrintable(error));
         };
@@ -111,7 +102,7 @@ private Q_SLOTS:
             const std::string truncated = tmp.path().toStdString() + "/cut" + std::to_string(cut);
             fs::create_directories(truncated);
             std::ofstream(truncated + "/tokenizer.model", std::ios::binary) << bytes.substr(0, cut);
-            const QString error = openError(truncated);
+            const QString error = mergelab::test::tokenizerOpenError(truncated);
             QVERIFY2(error.contains("tokenizer.model: "), qPrintable(error));
             QVERIFY2(!error.contains("opened without error"), qPrintable(error));
         }
